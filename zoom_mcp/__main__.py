@@ -1,0 +1,3 @@
+from zoom_mcp.cli import main
+
+raise SystemExit(main())

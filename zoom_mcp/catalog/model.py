@@ -1,0 +1,167 @@
+"""Read-only model of the catalog: `tools.yaml` entries plus their schema files.
+
+Loading is cheap (one YAML parse); each operation's JSON facts are read on first use,
+so listing a few toolsets never touches the schema files of the others.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from zoom_mcp.catalog import schema as schema_builder
+
+Safety = Literal["read", "write", "destructive"]
+SAFETY_CLASSES: tuple[Safety, ...] = ("read", "write", "destructive")
+SCHEMA_PACKAGE = "zoom_mcp.catalog.schemas"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: Literal["path", "query"]
+    required: bool
+    schema: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ZoomError:
+    status: int
+    code: int
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class Operation:
+    """One Zoom API operation and the MCP tool that exposes it."""
+
+    name: str
+    method: str
+    path: str
+    operation_id: str
+    toolset: str
+    safety: Safety
+    rate_limit: str
+    scopes: tuple[str, ...]
+    granular_scopes: tuple[str, ...]
+    description: str
+    notes: str = ""
+    param_notes: dict[str, str] = field(default_factory=dict)
+    body_renames: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        stem = "".join(c if c.isalnum() or c in "_.-" else "_" for c in self.operation_id)
+        text = resources.files(SCHEMA_PACKAGE).joinpath(f"{stem}.json").read_text(encoding="utf-8")
+        return json.loads(text)
+
+    @cached_property
+    def parameters(self) -> tuple[Parameter, ...]:
+        return tuple(Parameter(p["name"], p["in"], p["required"], p["schema"]) for p in self.facts["parameters"])
+
+    @property
+    def body_schema(self) -> dict[str, Any] | None:
+        return self.facts["body"]
+
+    @property
+    def body_content_type(self) -> str | None:
+        return self.facts["body_content_type"]
+
+    @property
+    def response_schema(self) -> dict[str, Any] | None:
+        return self.facts["response"]
+
+    @property
+    def success_status(self) -> int:
+        return self.facts["success_status"]
+
+    @cached_property
+    def errors(self) -> tuple[ZoomError, ...]:
+        return tuple(ZoomError(e["status"], e["code"], e["message"]) for e in self.facts["errors"])
+
+    @cached_property
+    def arguments(self) -> schema_builder.ArgumentMap:
+        """Where each tool argument goes on the wire (path, query or body field)."""
+        return schema_builder.argument_map(self)
+
+    @cached_property
+    def input_schema(self) -> dict[str, Any]:
+        return schema_builder.input_schema(self)
+
+    @cached_property
+    def output_schema(self) -> dict[str, Any] | None:
+        return schema_builder.output_schema(self.response_schema)
+
+    @property
+    def read_only(self) -> bool:
+        return self.safety == "read"
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method in ("GET", "PUT", "DELETE", "PATCH")
+
+    @property
+    def title(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    toolsets: dict[str, str]
+    operations: dict[str, Operation]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.operations.values())
+
+    def __len__(self) -> int:
+        return len(self.operations)
+
+    def get(self, name: str) -> Operation | None:
+        return self.operations.get(name)
+
+    def by_route(self, method: str, path: str) -> Operation | None:
+        for op in self.operations.values():
+            if op.method == method and op.path == path:
+                return op
+        return None
+
+
+def catalog_path() -> Path:
+    """`tools.yaml` inside the installed package (wheel), else at the top of the source tree."""
+    packaged = Path(str(resources.files("zoom_mcp"))) / "tools.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "tools.yaml"
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    text = (path or catalog_path()).read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C-accelerated when available
+    operations: dict[str, Operation] = {}
+    for entry in data["tools"]:
+        op = Operation(
+            name=entry["name"],
+            method=entry["method"],
+            path=entry["path"],
+            operation_id=entry["operation_id"],
+            toolset=entry["toolset"],
+            safety=entry["safety"],
+            rate_limit=entry["rate_limit"],
+            scopes=tuple(entry.get("scopes", ())),
+            granular_scopes=tuple(entry.get("granular_scopes", ())),
+            description=" ".join(entry["description"].split()),
+            notes=entry.get("notes", ""),
+            param_notes=dict(entry.get("param_notes") or {}),
+            body_renames=dict(entry.get("body_renames") or {}),
+        )
+        if op.name in operations:
+            raise ValueError(f"tools.yaml: duplicate tool name {op.name!r}")
+        operations[op.name] = op
+    return Catalog(toolsets=dict(data["toolsets"]), operations=operations)

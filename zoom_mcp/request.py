@@ -1,0 +1,74 @@
+"""Turn validated tool arguments into a plain, library-independent HTTP request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from zoom_mcp.catalog import Operation
+
+_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+
+
+@dataclass(frozen=True)
+class ZoomRequest:
+    """What would go on the wire, minus the host and the token: safe to show and to log."""
+
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method, "path": self.path}
+        if self.query:
+            out["query"] = self.query
+        if self.json is not None:
+            out["json"] = self.json
+        return out
+
+
+def encode_path_segment(value: Any) -> str:
+    """Percent-encode one path value so it can never add, remove or climb path segments.
+
+    Zoom asks for meeting UUIDs that begin with `/` or contain `//` to be encoded twice.
+    """
+    text = _scalar(value)
+    once = quote(text, safe="")
+    if text.startswith("/") or "//" in text:
+        return quote(once, safe="")
+    return once
+
+
+def build_request(op: Operation, arguments: dict[str, Any]) -> ZoomRequest:
+    path_values: dict[str, str] = {}
+    query: dict[str, str] = {}
+    body: dict[str, Any] = {}
+    whole_body: Any = None
+    for arg, value in arguments.items():
+        target = op.arguments.get(arg)
+        if target is None:
+            continue  # control arguments (dry_run, confirmation_token, ...) are not Zoom's
+        if target.location == "path":
+            path_values[target.wire_name] = encode_path_segment(value)
+        elif target.location == "query":
+            if value is not None:
+                query[target.wire_name] = _scalar(value)
+        elif target.location == "body":
+            body[target.wire_name] = value
+        else:
+            whole_body = value
+    path = _PLACEHOLDER.sub(lambda m: path_values[m.group(1)], op.path)
+    payload = whole_body if whole_body is not None else (body or None)
+    if payload is None and op.body_schema is not None and op.method in ("POST", "PUT", "PATCH"):
+        payload = {}
+    return ZoomRequest(op.method, path, query, payload)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,103 @@
+"""Check tool arguments against the published input schema before anything leaves the process.
+
+Every problem is reported at once, each naming the argument (dotted path for nested
+fields) and the rule it broke, so a model can fix all of them in one retry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+    from zoom_mcp.catalog import Operation
+
+# Zoom accepts local times without an offset (with a separate `timezone` field), so RFC 3339
+# is too strict for date-time; this is the shape its examples and its servers use.
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+FORMATS = FormatChecker(formats=())
+FORMATS.checks("date-time")(lambda v: not isinstance(v, str) or bool(_DATE_TIME.match(v)))
+FORMATS.checks("date")(lambda v: not isinstance(v, str) or bool(_DATE.match(v)))
+FORMATS.checks("email")(lambda v: not isinstance(v, str) or bool(_EMAIL.match(v)))
+
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.rule}" if self.field else self.rule
+
+
+class ArgumentsInvalid(Exception):
+    """The arguments break the tool's input schema; nothing was sent."""
+
+    def __init__(self, tool: str, problems: list[Problem]) -> None:
+        self.tool = tool
+        self.problems = problems
+        lines = "\n".join(f"- {p}" for p in problems)
+        super().__init__(f"Invalid arguments for {tool} (nothing was sent to Zoom):\n{lines}")
+
+
+_validators: dict[int, Draft202012Validator] = {}
+
+
+def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    # Compiling is far dearer than validating, and the catalog's schemas live as long as the process.
+    found = _validators.get(id(schema))
+    if found is None or found.schema is not schema:
+        found = _validators[id(schema)] = Draft202012Validator(schema, format_checker=FORMATS)
+    return found
+
+
+def check_arguments(op: Operation, arguments: dict[str, Any]) -> None:
+    """Raise ArgumentsInvalid listing every problem, or return when the arguments are valid."""
+    problems = problems_in(op.input_schema, arguments)
+    if problems:
+        raise ArgumentsInvalid(op.name, problems)
+
+
+def problems_in(schema: dict[str, Any], instance: Any) -> list[Problem]:
+    errors = sorted(validator_for(schema).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    return [_describe(e) for e in errors]
+
+
+def _describe(error: ValidationError) -> Problem:
+    path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in error.absolute_path).replace(".[", "[")
+    kind, value, spec = error.validator, error.instance, error.validator_value
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return Problem(f"{path}.{missing}" if path else missing, "is required")
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
+        names = ", ".join(unknown)
+        return Problem(path or names, f"unknown argument(s) {names}; valid: {', '.join(allowed)}")
+    if kind == "type":
+        expected = spec if isinstance(spec, str) else " or ".join(spec)
+        return Problem(path, f"must be {expected}, got {_json_type(value)} {_short(value)}")
+    if kind == "enum":
+        return Problem(path, f"must be one of {', '.join(map(_short, spec))}; got {_short(value)}")
+    if kind == "format":
+        return Problem(path, f"must be a {spec} value; got {_short(value)}")
+    return Problem(path, error.message)
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 60 else text[:57] + "..."

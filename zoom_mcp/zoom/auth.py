@@ -1,0 +1,141 @@
+"""Zoom credentials as httpx auth flows: one object owns token fetch, caching and refresh.
+
+Server-to-Server OAuth (`grant_type=account_credentials`, HTTP Basic client auth) caches the
+token until shortly before it expires. However many calls wait for a token, at most one
+token request is in flight; a 401 from Zoom triggers exactly one refresh (shared by every call
+that saw the same stale token) and one retry.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
+
+import anyio
+import httpx2
+
+from zoom_mcp.zoom.errors import ZoomAuthError
+
+CREDENTIAL_ENV = "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    expires_at: float
+    scopes: tuple[str, ...] = ()
+
+
+class BearerAuth(httpx2.Auth):
+    """A ready access token (`ZOOM_ACCESS_TOKEN`): sent as is, never refreshed."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        response = yield request
+        if response.status_code == 401:
+            raise ZoomAuthError(
+                "Zoom rejected ZOOM_ACCESS_TOKEN (HTTP 401): it has expired or was revoked. "
+                f"Set a fresh token, or set {CREDENTIAL_ENV} to let zoom-mcp refresh tokens itself."
+            )
+
+
+class ServerToServerOAuth(httpx2.Auth):
+    requires_response_body = True
+
+    def __init__(
+        self,
+        account_id: str,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_margin: float = 60.0,
+    ) -> None:
+        self._account_id = account_id
+        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        self._token_url = token_url
+        self._clock = clock
+        self._margin = refresh_margin
+        self._token: Token | None = None
+        self._lock = anyio.Lock()
+        self.token_requests = 0
+
+    @property
+    def token(self) -> Token | None:
+        return self._token
+
+    def _fresh(self) -> Token | None:
+        token = self._token
+        if token is not None and self._clock() < token.expires_at - self._margin:
+            return token
+        return None
+
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        token = self._fresh()
+        if token is None:
+            async with self._lock:
+                token = self._fresh()
+                if token is None:
+                    token = self._store((yield self._token_request()))
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        async with self._lock:
+            if self._token is None or self._token.value == token.value:
+                self._token = None  # the token we used is stale; whoever gets here first replaces it
+                token = self._store((yield self._token_request()))
+            else:
+                token = self._token
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code == 401:
+            raise ZoomAuthError(
+                "Zoom rejected a freshly issued access token (HTTP 401). The Server-to-Server OAuth app "
+                "is probably deactivated or lacks the scopes for this call; check the app in the Zoom "
+                f"App Marketplace and the values of {CREDENTIAL_ENV}."
+            )
+
+    def _token_request(self) -> httpx2.Request:
+        self.token_requests += 1
+        return httpx2.Request(
+            "POST",
+            self._token_url,
+            headers={"Authorization": f"Basic {self._basic}"},
+            data={"grant_type": "account_credentials", "account_id": self._account_id},
+        )
+
+    def _store(self, response: httpx2.Response) -> Token:
+        if response.status_code != 200:
+            reason = _reason(response)
+            raise ZoomAuthError(
+                f"Zoom's token endpoint refused the Server-to-Server OAuth credentials (HTTP "
+                f"{response.status_code}{': ' + reason if reason else ''}). Check {CREDENTIAL_ENV} "
+                "against the app's credentials in the Zoom App Marketplace, and that the app is activated."
+            )
+        try:
+            data = response.json()
+            value = str(data["access_token"])
+            lifetime = float(data.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ZoomAuthError("Zoom's token endpoint answered without a usable access token.") from exc
+        token = Token(value, self._clock() + lifetime, tuple(str(data.get("scope", "")).split()))
+        self._token = token
+        return token
+
+
+def _reason(response: httpx2.Response) -> str:
+    """Zoom's own explanation (`reason` or `error`), which never echoes the secret."""
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    return str(data.get("reason") or data.get("error") or "")[:200]
