@@ -1,0 +1,79 @@
+"""An embedded, stateful fake of the Zoom API, served as an ASGI app.
+
+    sandbox = Sandbox()
+    client = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=sandbox.app))
+
+It answers every catalog operation (hand-written behaviour where state matters, a
+schema-shaped default elsewhere), Zoom's OAuth token endpoint and recording downloads,
+records every request it receives, and never touches the network.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from zoom_mcp.catalog import Catalog, load_catalog
+from zoom_mcp.sandbox import archiving, devices, meetings, recordings
+from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
+from zoom_mcp.sandbox.defaults import default_handler
+from zoom_mcp.sandbox.seed import seed
+from zoom_mcp.sandbox.state import State
+
+__all__ = ["SANDBOX_CREDENTIALS", "STATIC_TOKEN", "RecordedRequest", "Sandbox", "SandboxCredentials", "serve"]
+
+HANDLERS: dict[str, Handler] = {**meetings.HANDLERS, **recordings.HANDLERS, **devices.HANDLERS, **archiving.HANDLERS}
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    account_id: str = "sandbox-account"
+    client_id: str = "sandbox-client"
+    client_secret: str = "sandbox-secret"
+
+
+SANDBOX_CREDENTIALS = SandboxCredentials()
+
+
+class Sandbox:
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        token_lifetime: int = 3599,
+        credentials: SandboxCredentials = SANDBOX_CREDENTIALS,
+        seeded: bool = True,
+    ) -> None:
+        self.catalog = catalog or load_catalog()
+        self.clock = clock
+        self.token_lifetime = token_lifetime
+        self.credentials = credentials
+        self.state = State()
+        self.tokens: dict[str, float] = {}
+        self.requests: list[RecordedRequest] = []
+        self.token_requests = 0
+        if seeded:
+            seed(self.state, datetime.fromtimestamp(clock(), UTC))
+        self.app = SandboxApp(self)
+
+    def handle(self, call: Call) -> Reply:
+        return HANDLERS.get(call.op.name, default_handler)(call)
+
+    def mutating_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method != "GET"]
+
+    def reset_log(self) -> None:
+        self.requests.clear()
+        self.token_requests = 0
+
+    def expire_tokens(self) -> None:
+        self.tokens.clear()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8080, sandbox: Sandbox | None = None) -> None:
+    import uvicorn
+
+    uvicorn.run((sandbox or Sandbox()).app, host=host, port=port, log_level="warning", lifespan="off")

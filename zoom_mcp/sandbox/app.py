@@ -1,0 +1,228 @@
+"""The sandbox's HTTP face: Zoom's routes (from the catalog), its OAuth token endpoint, its errors.
+
+Routing works on the raw, still-encoded path so an encoded `/` inside an ID can never create
+a segment; each segment is decoded here, twice when Zoom's double-encoding rule was applied.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote
+
+from zoom_mcp.catalog import Operation
+
+if TYPE_CHECKING:
+    from zoom_mcp.sandbox import Sandbox
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+STATIC_TOKEN = "sandbox-token"  # always valid, so ZOOM_ACCESS_TOKEN=sandbox-token works too
+
+
+class ZoomHTTPError(Exception):
+    """Raised by handlers; becomes Zoom's error shape `{"code", "message"}`."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    raw_path: str
+    path_params: dict[str, str]
+    query: dict[str, str]
+    json: Any
+    operation: str | None
+    status: int
+
+
+@dataclass
+class Call:
+    """One API request as a handler sees it."""
+
+    sandbox: Sandbox
+    op: Operation
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def error(self, status: int, code: int, fallback: str, **fill: Any) -> ZoomHTTPError:
+        """Zoom's error for `code`, worded as this operation's reference words it when it lists that code."""
+        template = next((e.message for e in self.op.errors if e.code == code), fallback)
+        values = {**self.params, **{k: str(v) for k, v in fill.items()}}
+        for key, value in values.items():
+            template = template.replace("{" + key + "}", value)
+        return ZoomHTTPError(status, code, template)
+
+
+Reply = tuple[int, Any]
+Handler = Callable[[Call], Reply]
+
+
+def decode_segment(raw: str) -> str:
+    once = unquote(raw)
+    # Zoom's rule: UUIDs that begin with / or contain // arrive encoded twice.
+    if "%" in once:
+        twice = unquote(once)
+        if twice.startswith("/") or "//" in twice:
+            return twice
+    return once
+
+
+class Router:
+    """Matches method + raw path to a catalog operation; literal segments beat `{templates}`."""
+
+    def __init__(self, operations: list[Operation]) -> None:
+        self._routes: list[tuple[str, list[str], Operation]] = [
+            (op.method, op.path.strip("/").split("/"), op) for op in operations
+        ]
+
+    def match(self, method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None:
+        segments = raw_path.strip("/").split("/")
+        best: tuple[int, Operation, dict[str, str]] | None = None
+        for route_method, pattern, op in self._routes:
+            if route_method != method or len(pattern) != len(segments):
+                continue
+            params: dict[str, str] = {}
+            literal = 0
+            for want, got in zip(pattern, segments, strict=True):
+                if want.startswith("{"):
+                    params[want[1:-1]] = decode_segment(got)
+                elif want == got:
+                    literal += 1
+                else:
+                    break
+            else:
+                if best is None or literal > best[0]:
+                    best = (literal, op, params)
+        return (best[1], best[2]) if best else None
+
+
+async def read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def respond(send: Send, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
+    raw = b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+    out = [(b"content-length", str(len(raw)).encode())]
+    if body is not None and not isinstance(body, bytes):
+        out.append((b"content-type", b"application/json"))
+    out += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": raw})
+
+
+class SandboxApp:
+    """The ASGI callable."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.router = Router(list(sandbox.catalog))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?", 1)[0]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        body = await read_body(receive)
+        method = scope["method"]
+        if raw_path == "/oauth/token" and method == "POST":
+            status, reply = self._token(headers, body)
+            await respond(send, status, reply)
+        elif raw_path.startswith("/rec/download/") and method == "GET":
+            await self._download(send, headers, raw_path.rsplit("/", 1)[-1])
+        elif raw_path.startswith("/v2/"):
+            status, reply = self._api(method, raw_path, headers, query, body)
+            await respond(send, status, reply)
+        else:
+            await respond(send, 404, {"code": 404, "message": "Not found."})
+
+    def _token(self, headers: dict[str, str], body: bytes) -> Reply:
+        sandbox = self.sandbox
+        sandbox.token_requests += 1
+        creds = sandbox.credentials
+        form = dict(parse_qsl(body.decode("utf-8", "replace")))
+        try:
+            client_id, _, secret = base64.b64decode(headers.get("authorization", "")[6:]).decode().partition(":")
+        except ValueError:
+            client_id, secret = "", ""
+        if not headers.get("authorization", "").startswith("Basic ") or (client_id, secret) != (
+            creds.client_id,
+            creds.client_secret,
+        ):
+            return 401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
+        if form.get("grant_type") != "account_credentials":
+            return 400, {"reason": "Unsupported grant type", "error": "unsupported_grant_type"}
+        if form.get("account_id") != creds.account_id:
+            return 400, {"reason": "Invalid account_id", "error": "invalid_request"}
+        token = secrets.token_urlsafe(24)
+        sandbox.tokens[token] = sandbox.clock() + sandbox.token_lifetime
+        scopes = sorted({scope for op in sandbox.catalog for scope in op.scopes})
+        return 200, {
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": sandbox.token_lifetime,
+            "scope": " ".join(scopes),
+            "api_url": "https://api.zoom.us",
+        }
+
+    def _authorized(self, headers: dict[str, str]) -> bool:
+        auth = headers.get("authorization", "")
+        if not auth.startswith("Bearer "):
+            return False
+        token = auth[7:]
+        if token == STATIC_TOKEN:
+            return True
+        expires = self.sandbox.tokens.get(token)
+        return expires is not None and self.sandbox.clock() < expires
+
+    def _api(self, method: str, raw_path: str, headers: dict[str, str], query: dict[str, str], body: bytes) -> Reply:
+        sandbox = self.sandbox
+        found = self.router.match(method, raw_path[len("/v2") :])
+        op, params = found if found else (None, {})
+        try:
+            parsed = json.loads(body) if body.strip() else None
+        except ValueError:
+            parsed = None
+        if not self._authorized(headers):
+            status, reply = 401, {"code": 124, "message": "Invalid access token."}
+        elif op is None:
+            status, reply = 404, {"code": 404, "message": f"No such API: {method} {raw_path}"}
+        elif body.strip() and parsed is None:
+            status, reply = 400, {"code": 300, "message": "Request body is not valid JSON."}
+        else:
+            call = Call(sandbox, op, params, query, parsed, headers)
+            try:
+                status, reply = sandbox.handle(call)
+            except ZoomHTTPError as exc:
+                status, reply = exc.status, {"code": exc.code, "message": exc.message}
+        sandbox.requests.append(
+            RecordedRequest(method, raw_path, params, query, parsed, op.name if op else None, status)
+        )
+        return status, reply
+
+    async def _download(self, send: Send, headers: dict[str, str], file_id: str) -> None:
+        if not self._authorized(headers):
+            await respond(send, 401, {"code": 124, "message": "Invalid access token."})
+            return
+        content = self.sandbox.state.file_content.get(unquote(file_id))
+        if content is None:
+            await respond(send, 404, {"code": 3301, "message": "There is no recording for this meeting."})
+            return
+        await respond(send, 200, content, {"content-type": "application/octet-stream"})

@@ -1,0 +1,112 @@
+"""The sandbox's world: plain dicts keyed the way Zoom keys them, plus shared helpers."""
+
+from __future__ import annotations
+
+import base64
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from zoom_mcp.sandbox.app import Call, ZoomHTTPError
+
+
+@dataclass
+class State:
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    meetings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Past meeting instances with cloud recordings, by UUID.
+    recordings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    recording_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # by UUID
+    recording_registrants: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    recording_questions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    archives: dict[str, dict[str, Any]] = field(default_factory=dict)  # by UUID
+    devices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    zdm_groups: list[dict[str, Any]] = field(default_factory=list)
+    h323: dict[str, dict[str, Any]] = field(default_factory=dict)
+    live: dict[int, dict[str, Any]] = field(default_factory=dict)  # meetings in progress
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+    registrants: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    polls: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    templates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    file_content: dict[str, bytes] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(20261128))
+
+    def new_id(self, digits: int = 11) -> int:
+        return self.rng.randrange(10 ** (digits - 1), 10**digits)
+
+    def new_key(self, length: int = 22) -> str:
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        return "".join(self.rng.choice(alphabet) for _ in range(length))
+
+    def new_uuid(self) -> str:
+        return base64.b64encode(self.rng.randbytes(16)).decode()
+
+    def user(self, call: Call, user_id: str) -> dict[str, Any]:
+        if user_id == "me":
+            return next(iter(self.users.values()))
+        for user in self.users.values():
+            if user_id in (user["id"], user["email"]):
+                return user
+        raise call.error(404, 1001, "User {userId} does not exist or does not belong to this account.")
+
+    def meeting(self, call: Call, key: str = "meetingId") -> dict[str, Any]:
+        meeting_id = as_int(call.params[key])
+        if meeting_id is None or meeting_id not in self.meetings:
+            raise call.error(404, 3001, "Meeting does not exist: {meetingId}.", meetingId=call.params[key])
+        return self.meetings[meeting_id]
+
+    def recording(self, call: Call, key: str = "meetingId") -> dict[str, Any]:
+        """A past instance by UUID, or the latest instance of a meeting ID - as Zoom resolves it."""
+        value = call.params[key]
+        found = self.recordings.get(value)
+        if found is None and as_int(value) is not None:
+            instances = [r for r in self.recordings.values() if r["id"] == as_int(value)]
+            found = max(instances, key=lambda r: r["start_time"]) if instances else None
+        if found is None or not found["recording_files"]:
+            raise call.error(404, 3301, "There is no recording for this meeting.")
+        return found
+
+
+def as_int(value: Any) -> int | None:
+    text = str(value)
+    return int(text) if text.isdigit() else None
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_day(text: str | None, fallback: datetime, call: Call, name: str) -> datetime:
+    if not text:
+        return fallback
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")[:10]).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise ZoomHTTPError(400, 300, f"Invalid parameter: {name}.") from exc
+
+
+def paginate(call: Call, items: list[Any], key: str, **extra: Any) -> dict[str, Any]:
+    """Zoom's next_page_token pagination: an opaque token, '' on the last page."""
+    try:
+        size = min(300, max(1, int(call.query.get("page_size") or 30)))
+    except ValueError as exc:
+        raise ZoomHTTPError(400, 300, "Invalid parameter: page_size.") from exc
+    token = call.query.get("next_page_token") or ""
+    try:
+        start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
+    except ValueError as exc:
+        raise ZoomHTTPError(400, 300, "Invalid parameter: next_page_token.") from exc
+    page = items[start : start + size]
+    following = start + size
+    next_token = base64.urlsafe_b64encode(str(following).encode()).decode() if following < len(items) else ""
+    return {"page_size": size, "total_records": len(items), "next_page_token": next_token, key: page, **extra}
+
+
+def now_utc(call: Call) -> datetime:
+    return datetime.fromtimestamp(call.sandbox.clock(), UTC)
+
+
+def days_ago(now: datetime, days: float, hour: int | None = None) -> datetime:
+    moment = now - timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0) if hour is not None else moment
