@@ -32,10 +32,24 @@ SCHEMA_DIR = ROOT / "zoom_mcp" / "catalog" / "schemas"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # JSON Schema keywords that carry facts; everything else (Zoom's prose, examples, x-*) is dropped.
 KEEP = {
-    "type", "properties", "required", "items", "enum", "format", "minimum", "maximum",
-    "minLength", "maxLength", "minItems", "maxItems", "pattern", "default", "anyOf", "oneOf",
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "format",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "pattern",
+    "default",
+    "anyOf",
+    "oneOf",
     "deprecated",
-}  # fmt: skip
+}
 
 HEADER = """\
 # zoom-mcp tool catalog: one entry per Zoom Meetings API operation, one MCP tool per entry.
@@ -53,6 +67,9 @@ HEADER = """\
 #   body_renames body field -> argument name, for body fields whose name collides with a path or
 #                query parameter (the rule: path and query parameters keep their names; the body
 #                field is published as `body_<name>` unless a rename is given here)
+#   confirm      for gated tools: `consequence` templates (chosen by an argument value such as
+#                `action=delete`, else `default`; {placeholders} come from the arguments and from
+#                the answer of the optional `lookup` read tool) shown to the person who confirms
 #   text_reference  scopes or rate_limit taken from Zoom's text reference where the OpenAPI
 #                document leaves them out (used only then; say so in notes)
 #
@@ -213,7 +230,7 @@ def build(openapi: dict[str, Any], entries: list[dict[str, Any]]) -> tuple[list[
             "granular_scopes": granular,
             "description": entry.get("description") or "TODO",
         }
-        for field in ("notes", "param_notes", "body_renames", "text_reference"):
+        for field in ("notes", "param_notes", "body_renames", "text_reference", "confirm"):
             if entry.get(field):
                 new[field] = entry[field]
         out_entries.append(new)

@@ -15,8 +15,6 @@ from jsonschema import Draft202012Validator, FormatChecker
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-    from zoom_mcp.catalog import Operation
-
 # Zoom accepts local times without an offset (with a separate `timezone` field), so RFC 3339
 # is too strict for date-time; this is the shape its examples and its servers use.
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -61,15 +59,17 @@ def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
     return found
 
 
-def check_arguments(op: Operation, arguments: dict[str, Any]) -> None:
+def check_arguments(tool: str, schema: dict[str, Any], arguments: dict[str, Any]) -> None:
     """Raise ArgumentsInvalid listing every problem, or return when the arguments are valid."""
-    problems = problems_in(op.input_schema, arguments)
+    problems = problems_in(schema, arguments)
     if problems:
-        raise ArgumentsInvalid(op.name, problems)
+        raise ArgumentsInvalid(tool, problems)
 
 
 def problems_in(schema: dict[str, Any], instance: Any) -> list[Problem]:
-    errors = sorted(validator_for(schema).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    errors = sorted(
+        validator_for(schema).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
+    )
     return [_describe(e) for e in errors]
 
 

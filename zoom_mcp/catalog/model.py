@@ -54,6 +54,7 @@ class Operation:
     notes: str = ""
     param_notes: dict[str, str] = field(default_factory=dict)
     body_renames: dict[str, str] = field(default_factory=dict)
+    confirm: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def facts(self) -> dict[str, Any]:
@@ -143,7 +144,7 @@ def catalog_path() -> Path:
 def load_catalog(path: Path | None = None) -> Catalog:
     text = (path or catalog_path()).read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C-accelerated when available
+    data = yaml.load(text, Loader=loader)
     operations: dict[str, Operation] = {}
     for entry in data["tools"]:
         op = Operation(
@@ -160,6 +161,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             notes=entry.get("notes", ""),
             param_notes=dict(entry.get("param_notes") or {}),
             body_renames=dict(entry.get("body_renames") or {}),
+            confirm=dict(entry.get("confirm") or {}),
         )
         if op.name in operations:
             raise ValueError(f"tools.yaml: duplicate tool name {op.name!r}")

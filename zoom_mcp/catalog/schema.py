@@ -87,8 +87,20 @@ def input_schema(op: Operation) -> dict[str, Any]:
     return schema
 
 
-_DROP = {"required", "enum", "format", "pattern", "minimum", "maximum", "minLength", "maxLength",
-         "minItems", "maxItems", "default", "deprecated"}  # fmt: skip
+_DROP = {
+    "required",
+    "enum",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "default",
+    "deprecated",
+}
 
 
 def output_schema(response: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -105,8 +117,9 @@ def _lenient(schema: dict[str, Any]) -> dict[str, Any]:
         return {}
     kind = schema["type"]
     kinds = [kind] if isinstance(kind, str) else list(kind)
-    if "integer" in kinds and "number" not in kinds:
-        kinds.append("number")
+    # Zoom mixes up numbers and strings (IDs, a meeting's `type` "2" or 2); accept either way round.
+    if {"integer", "number", "string"} & set(kinds):
+        kinds += [k for k in ("string", "integer", "number") if k not in kinds]
     if "null" not in kinds:
         kinds.append("null")
     out: dict[str, Any] = {"type": kinds}

@@ -45,8 +45,6 @@ class BearerAuth(httpx2.Auth):
 
 
 class ServerToServerOAuth(httpx2.Auth):
-    requires_response_body = True
-
     def __init__(
         self,
         account_id: str,
@@ -82,7 +80,7 @@ class ServerToServerOAuth(httpx2.Auth):
             async with self._lock:
                 token = self._fresh()
                 if token is None:
-                    token = self._store((yield self._token_request()))
+                    token = await self._store((yield self._token_request()))
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code != 401:
@@ -90,7 +88,7 @@ class ServerToServerOAuth(httpx2.Auth):
         async with self._lock:
             if self._token is None or self._token.value == token.value:
                 self._token = None  # the token we used is stale; whoever gets here first replaces it
-                token = self._store((yield self._token_request()))
+                token = await self._store((yield self._token_request()))
             else:
                 token = self._token
         request.headers["Authorization"] = f"Bearer {token.value}"
@@ -111,7 +109,8 @@ class ServerToServerOAuth(httpx2.Auth):
             data={"grant_type": "account_credentials", "account_id": self._account_id},
         )
 
-    def _store(self, response: httpx2.Response) -> Token:
+    async def _store(self, response: httpx2.Response) -> Token:
+        await response.aread()  # an overridden async_auth_flow reads bodies itself
         if response.status_code != 200:
             reason = _reason(response)
             raise ZoomAuthError(

@@ -93,5 +93,6 @@ def _parse(request: ZoomRequest, response: httpx2.Response) -> ZoomResponse:
         return ZoomResponse(response.status_code, json.loads(body))
     except ValueError as exc:
         raise ZoomResponseError(
-            f"Zoom answered HTTP {response.status_code} to {request.method} {request.path} with a body that is not JSON."
+            f"Zoom answered HTTP {response.status_code} to {request.method} {request.path} "
+            "with a body that is not JSON."
         ) from exc

@@ -1,10 +1,10 @@
 """Every way a Zoom call can fail, as one small tree; turned into tool results in one place.
 
-    ZoomCallError                 anything that stopped a call from giving an answer
-    ├── ZoomAPIError              Zoom answered with an error status ({"code", "message"})
-    ├── ZoomAuthError             no usable credentials: token endpoint refused, or 401 after refresh
-    ├── ZoomTransportError        the request failed on the way (connection, timeout)
-    └── ZoomResponseError         Zoom's answer could not be read (malformed body)
+ZoomCallError                 anything that stopped a call from giving an answer
+├── ZoomAPIError              Zoom answered with an error status ({"code", "message"})
+├── ZoomAuthError             no usable credentials: token endpoint refused, or 401 after refresh
+├── ZoomTransportError        the request failed on the way (connection, timeout)
+└── ZoomResponseError         Zoom's answer could not be read (malformed body)
 """
 
 from __future__ import annotations

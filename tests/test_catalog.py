@@ -1,0 +1,83 @@
+"""The catalog is complete, well-formed and in sync with Zoom's reference."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from mcp.shared.tool_name_validation import validate_tool_name
+
+from zoom_mcp.catalog import SAFETY_CLASSES, Catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import gen_catalog  # noqa: E402
+
+REFERENCE = [
+    tuple(line.split(" ", 1))
+    for line in (ROOT / "tests/data/reference_operations.txt").read_text().splitlines()
+    if line and not line.startswith("#")
+]
+VERBS = {"list", "get", "create", "add", "update", "delete", "recover", "assign", "upgrade", "change", "control"}
+
+
+def test_every_reference_operation_is_a_tool(catalog: Catalog) -> None:
+    routes = {(op.method, op.path) for op in catalog}
+    assert len(REFERENCE) == 54
+    missing = [f"{m} {p}" for m, p in REFERENCE if (m, p) not in routes]
+    assert missing == []
+
+
+def test_entries_are_well_formed(catalog: Catalog) -> None:
+    for op in catalog:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", op.name) and len(op.name) <= 64, op.name
+        assert validate_tool_name(op.name).is_valid, op.name
+        assert op.name.split("_")[0] in VERBS, f"{op.name}: tool names start with a verb"
+        assert op.safety in SAFETY_CLASSES, op.name
+        assert op.toolset in catalog.toolsets, op.name
+        assert op.rate_limit in ("LIGHT", "MEDIUM", "HEAVY", "RESOURCE-INTENSIVE"), op.name
+        assert op.scopes, f"{op.name}: no OAuth scopes"
+        assert "TODO" not in op.description and 40 <= len(op.description) <= 400, op.name
+
+
+def test_every_schema_loads_and_is_self_contained(catalog: Catalog) -> None:
+    from jsonschema import Draft202012Validator
+
+    for op in catalog:
+        schema = op.input_schema
+        Draft202012Validator.check_schema(schema)
+        assert "$ref" not in json.dumps(schema), op.name
+        assert schema["additionalProperties"] is False
+        for param in op.parameters:
+            assert param.name in schema["properties"], (op.name, param.name)
+            assert (param.name in schema.get("required", [])) == param.required
+        if op.output_schema is not None:
+            Draft202012Validator.check_schema(op.output_schema)
+            assert op.output_schema["type"] == "object"
+
+
+def test_body_fields_are_top_level_arguments(catalog: Catalog) -> None:
+    op = catalog.get("create_meeting")
+    assert op is not None
+    props = op.input_schema["properties"]
+    assert {"userId", "topic", "type", "start_time", "settings", "recurrence"} <= set(props)
+    assert props["type"]["enum"] == [1, 2, 3, 8, 10]
+    assert props["duration"]["maximum"] == 1440
+    assert props["start_time"]["format"] == "date-time"
+    status = catalog.get("update_recording_registrant_status")
+    assert status is not None and status.input_schema["required"] == ["meetingId", "action"]
+
+
+def test_catalog_matches_the_generator_output() -> None:
+    """tools.yaml and schemas/ are exactly what scripts/gen_catalog.py derives from Zoom's OpenAPI."""
+    assert gen_catalog.main(["--check"]) == 0, "run: uv run python scripts/gen_catalog.py"
+
+
+@pytest.mark.parametrize("name", ["get_recording_analytics_details", "get_recording_analytics_summary"])
+def test_gaps_in_the_openapi_are_filled_from_the_text_reference(catalog: Catalog, name: str) -> None:
+    op = catalog.get(name)
+    assert op is not None and op.rate_limit == "MEDIUM" and "recording:read" in op.scopes and op.notes

@@ -1,0 +1,78 @@
+"""The terminal way in: --help, --version, tools, call, and the refusal without credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from zoom_mcp import __version__
+from zoom_mcp.catalog import Catalog
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    return subprocess.run(
+        [sys.executable, "-m", "zoom_mcp", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_without_credentials_it_refuses_and_explains() -> None:
+    proc = run()
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    for needle in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_ACCESS_TOKEN", "--sandbox"):
+        assert needle in proc.stderr
+
+
+def test_incomplete_credentials_name_what_is_missing() -> None:
+    proc = run(env={"ZOOM_ACCOUNT_ID": "acct", "ZOOM_CLIENT_ID": "cid"})
+    assert proc.returncode == 2 and "ZOOM_CLIENT_SECRET not set" in proc.stderr
+
+
+def test_help_lists_commands_and_environment() -> None:
+    proc = run("--help")
+    assert proc.returncode == 0
+    for needle in ("--sandbox", "ZOOM_API_BASE_URL", "tools", "call", "sandbox"):
+        assert needle in proc.stdout
+
+
+def test_version() -> None:
+    proc = run("--version")
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_tools_lists_every_tool_with_its_safety(catalog: Catalog) -> None:
+    proc = run("tools", "--sandbox")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line.split()[1] for line in proc.stdout.splitlines() if line.strip()}
+    assert rows == {op.name: op.safety for op in catalog}
+
+
+def test_call_prints_the_result() -> None:
+    proc = run("call", "list_user_recordings", '{"userId": "me"}', "--sandbox")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["meetings"] and "recording_files" in data["meetings"][0]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("call", "get_meeting", "{}", "--sandbox"), "meetingId: is required"),
+        (("call", "get_meeting", "not json", "--sandbox"), "JSON object"),
+        (("call", "get_meetin", "{}", "--sandbox"), "Did you mean: get_meeting"),
+    ],
+)
+def test_call_reports_bad_input(args: tuple[str, ...], needle: str) -> None:
+    proc = run(*args)
+    assert proc.returncode != 0
+    assert needle in proc.stdout + proc.stderr

@@ -1,0 +1,192 @@
+"""The `zoom-mcp` command: serve MCP (default), or list and call tools from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from zoom_mcp import __version__
+from zoom_mcp.config import ENVIRONMENT, ConfigError, SafetySettings, Settings, load_safety, load_settings
+
+COMMANDS = ("serve", "tools", "call", "sandbox")
+
+
+def _env_help() -> str:
+    width = max(len(name) for name, _ in ENVIRONMENT)
+    rows = "\n".join(f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT)
+    return f"environment variables:\n{rows}"
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sandbox", action="store_true", help="use the embedded Zoom sandbox (fake data, no network, no Zoom account)"
+    )
+    safety = parser.add_argument_group("safety")
+    safety.add_argument(
+        "--confirm",
+        choices=("destructive", "writes", "off"),
+        default=None,
+        help="calls that need a person's confirmation: destructive (default), writes "
+        "(destructive and every write), or off (only with this explicit flag)",
+    )
+    safety.add_argument("--read-only", action="store_true", help="list and allow only read tools")
+    safety.add_argument("--toolsets", metavar="A,B", help="enable only these toolsets")
+    safety.add_argument("--tools", metavar="X,Y", help="enable only these tools")
+    safety.add_argument("--audit-log", metavar="PATH", help="append a JSON line per write/destructive attempt")
+
+
+def build_parser(command: str = "serve") -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    if command == "serve":
+        parser = argparse.ArgumentParser(
+            prog="zoom-mcp",
+            description="MCP server for the Zoom Meetings API. With no command, serves MCP on stdio.",
+            epilog=_env_help() + "\n\ncommands: serve (default), tools, call TOOL JSON, sandbox --port N\n"
+            "  run 'zoom-mcp COMMAND --help' for each",
+            formatter_class=formatter,
+        )
+        parser.add_argument("--version", action="version", version=f"zoom-mcp {__version__}")
+        _add_server_options(parser)
+        return parser
+    parser = argparse.ArgumentParser(prog=f"zoom-mcp {command}", epilog=_env_help(), formatter_class=formatter)
+    if command == "tools":
+        parser.description = "List the tools the server offers: name, safety class, one-line description."
+        _add_server_options(parser)
+    elif command == "call":
+        parser.description = (
+            "Call one tool through the MCP server and print its result. Destructive calls ask for "
+            "confirmation on the terminal."
+        )
+        parser.add_argument("tool", help="tool name, e.g. list_user_recordings")
+        parser.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments (default {})")
+        _add_server_options(parser)
+    else:
+        parser.description = "Serve the embedded Zoom sandbox over HTTP."
+        parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in COMMANDS else "serve"
+    args = build_parser(command).parse_args(argv)
+    if command == "sandbox":
+        return _serve_sandbox(args.host, args.port)
+    try:
+        settings = load_settings(sandbox=args.sandbox)
+        safety = load_safety(
+            confirm=args.confirm,
+            read_only=args.read_only,
+            toolsets=args.toolsets,
+            tools=args.tools,
+            audit_log=args.audit_log,
+        )
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    from zoom_mcp.runtime import configure_logging
+
+    configure_logging(settings.log_level)
+    import anyio
+
+    try:
+        if command == "serve":
+            if settings.sandbox:
+                print("zoom-mcp: SANDBOX MODE - serving the embedded fake Zoom; all data is made up.", file=sys.stderr)
+            anyio.run(_serve_stdio, settings, safety)
+            return 0
+        if command == "tools":
+            return anyio.run(_list_tools, settings, safety)
+        arguments = _parse_arguments(args.arguments)
+        if arguments is None:
+            return 2
+        return anyio.run(_call_tool, settings, safety, args.tool, arguments)
+    except ValueError as exc:  # a policy naming unknown toolsets or tools
+        print(f"zoom-mcp: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parse_arguments(text: str) -> dict[str, Any] | None:
+    try:
+        arguments = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(f"arguments must be a JSON object: {exc}", file=sys.stderr)
+        return None
+    if not isinstance(arguments, dict):
+        print('arguments must be a JSON object, e.g. \'{"userId": "me"}\'', file=sys.stderr)
+        return None
+    return arguments
+
+
+async def _serve_stdio(settings: Settings, safety: SafetySettings) -> None:
+    from mcp.server.stdio import stdio_server
+
+    from zoom_mcp.runtime import running_server
+
+    async with running_server(settings, safety) as server, stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+
+async def _list_tools(settings: Settings, safety: SafetySettings) -> int:
+    from mcp import Client
+
+    from zoom_mcp.runtime import running_server
+
+    async with running_server(settings, safety) as server, Client(server) as client:
+        tools = (await client.list_tools()).tools
+    width = max((len(t.name) for t in tools), default=0)
+    for tool in tools:
+        hints = tool.annotations
+        safety_class = (
+            "read" if hints and hints.read_only_hint else "destructive" if hints and hints.destructive_hint else "write"
+        )
+        first = (tool.description or "").split(". ")[0].rstrip(".")
+        print(f"{tool.name:<{width}}  {safety_class:<11}  {first}")
+    print(f"\n{len(tools)} tools", file=sys.stderr)
+    return 0
+
+
+async def _confirm_on_terminal(context: Any, params: Any) -> Any:
+    """Elicitation answered by the person at the terminal: the preview, then y/N."""
+    import mcp_types as types
+
+    print(f"\n{params.message}", file=sys.stderr)
+    print("Run this call? [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    if answer in ("y", "yes"):
+        return types.ElicitResult(action="accept", content={"confirm": True})
+    return types.ElicitResult(action="decline")
+
+
+async def _call_tool(settings: Settings, safety: SafetySettings, name: str, arguments: dict[str, Any]) -> int:
+    from mcp import Client
+
+    from zoom_mcp.runtime import running_server
+
+    # Ask on the terminal only when there is a person at it; otherwise the token path applies.
+    elicit = _confirm_on_terminal if sys.stdin.isatty() else None
+    async with running_server(settings, safety) as server, Client(server, elicitation_callback=elicit) as client:
+        result = await client.call_tool(name, arguments)
+    if result.structured_content is not None and not result.is_error:
+        print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
+    else:
+        for block in result.content:
+            print(getattr(block, "text", block))
+    return 1 if result.is_error else 0
+
+
+def _serve_sandbox(host: str, port: int) -> int:
+    from zoom_mcp.sandbox import serve
+
+    print(
+        f"zoom-mcp sandbox on http://{host}:{port} - point zoom-mcp at it with:\n"
+        f"  ZOOM_API_BASE_URL=http://{host}:{port}/v2 ZOOM_OAUTH_TOKEN_URL=http://{host}:{port}/oauth/token\n"
+        "  ZOOM_ACCOUNT_ID=sandbox-account ZOOM_CLIENT_ID=sandbox-client ZOOM_CLIENT_SECRET=sandbox-secret",
+        file=sys.stderr,
+    )
+    serve(host=host, port=port)
+    return 0

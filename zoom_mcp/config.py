@@ -1,0 +1,169 @@
+"""Configuration: environment variables and command-line flags, with the defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
+DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
+# Where the in-process sandbox pretends to live; nothing resolves it, requests never leave the process.
+SANDBOX_BASE_URL = "http://sandbox.zoom-mcp.local/v2"
+SANDBOX_TOKEN_URL = "http://sandbox.zoom-mcp.local/oauth/token"
+
+CredentialMode = Literal["server_to_server", "access_token", "sandbox"]
+
+# (name, meaning) of every environment variable; the README's configuration table mirrors it.
+ENVIRONMENT = (
+    ("ZOOM_ACCOUNT_ID", "Server-to-Server OAuth app: account ID"),
+    ("ZOOM_CLIENT_ID", "Server-to-Server OAuth app: client ID"),
+    ("ZOOM_CLIENT_SECRET", "Server-to-Server OAuth app: client secret"),
+    ("ZOOM_ACCESS_TOKEN", "a ready bearer token instead of the three above (not refreshed)"),
+    ("ZOOM_API_BASE_URL", f"Zoom API base URL (default {DEFAULT_API_BASE_URL})"),
+    ("ZOOM_OAUTH_TOKEN_URL", f"Zoom OAuth token URL (default {DEFAULT_OAUTH_TOKEN_URL})"),
+    ("ZOOM_MCP_SANDBOX", "1 = serve the embedded sandbox instead of Zoom (same as --sandbox)"),
+    ("ZOOM_MCP_LOG_LEVEL", "log level on stderr: DEBUG, INFO, WARNING (default), ERROR"),
+    ("ZOOM_MCP_CONFIRM", "which calls need confirmation: destructive (default) or writes (same as --confirm)"),
+    ("ZOOM_MCP_READ_ONLY", "1 = list and allow only read tools (same as --read-only)"),
+    ("ZOOM_MCP_TOOLSETS", "comma-separated toolsets to enable (same as --toolsets)"),
+    ("ZOOM_MCP_TOOLS", "comma-separated tools to enable (same as --tools)"),
+    ("ZOOM_MCP_AUDIT_LOG", "append a JSON line per write/destructive attempt to this file (same as --audit-log)"),
+    ("ZOOM_MCP_SECRET", "HMAC key for confirmation tokens (default: random per process)"),
+    ("ZOOM_MCP_CONFIRM_TTL", "seconds a confirmation token stays valid (default 300)"),
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message says how to fix it."""
+
+
+class Secret(str):
+    """A string that never shows itself in a repr, a log line or a traceback's locals."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: CredentialMode
+    api_base_url: str = DEFAULT_API_BASE_URL
+    oauth_token_url: str = DEFAULT_OAUTH_TOKEN_URL
+    account_id: str = ""
+    client_id: str = ""
+    client_secret: Secret = field(default=Secret(""), repr=False)
+    access_token: Secret = field(default=Secret(""), repr=False)
+    log_level: str = "WARNING"
+
+    @property
+    def sandbox(self) -> bool:
+        return self.mode == "sandbox"
+
+
+MISSING_CREDENTIALS = """\
+zoom-mcp has no Zoom credentials, so it will not start (it never serves made-up data silently).
+
+Either set the credentials of a Zoom Server-to-Server OAuth app:
+    export ZOOM_ACCOUNT_ID=...  ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...
+or a ready access token:
+    export ZOOM_ACCESS_TOKEN=...
+or try it without a Zoom account against the embedded sandbox (fake data, no network):
+    zoom-mcp --sandbox        (or ZOOM_MCP_SANDBOX=1)
+"""
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False) -> Settings:
+    env = os.environ if env is None else env
+    log_level = (env.get("ZOOM_MCP_LOG_LEVEL") or "WARNING").upper()
+    if sandbox or _truthy(env.get("ZOOM_MCP_SANDBOX")):
+        return Settings(
+            mode="sandbox", api_base_url=SANDBOX_BASE_URL, oauth_token_url=SANDBOX_TOKEN_URL, log_level=log_level
+        )
+    base = (env.get("ZOOM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
+    token_url = env.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL
+    s2s = [env.get(name, "").strip() for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")]
+    if all(s2s):
+        return Settings(
+            mode="server_to_server",
+            api_base_url=base,
+            oauth_token_url=token_url,
+            account_id=s2s[0],
+            client_id=s2s[1],
+            client_secret=Secret(s2s[2]),
+            log_level=log_level,
+        )
+    token = env.get("ZOOM_ACCESS_TOKEN", "").strip()
+    if token:
+        return Settings(
+            mode="access_token",
+            api_base_url=base,
+            oauth_token_url=token_url,
+            access_token=Secret(token),
+            log_level=log_level,
+        )
+    if any(s2s):
+        missing = [
+            n for n, v in zip(("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"), s2s, strict=True) if not v
+        ]
+        raise ConfigError(
+            f"Incomplete Server-to-Server OAuth credentials: {', '.join(missing)} not set.\n\n" + MISSING_CREDENTIALS
+        )
+    raise ConfigError(MISSING_CREDENTIALS)
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    confirm: str = "destructive"
+    read_only: bool = False
+    toolsets: frozenset[str] = frozenset()
+    tools: frozenset[str] = frozenset()
+    audit_log: str | None = None
+    secret: Secret | None = field(default=None, repr=False)
+    confirm_ttl: float = 300.0
+
+
+def _names(value: str | None) -> frozenset[str]:
+    return frozenset(n.strip() for n in (value or "").split(",") if n.strip())
+
+
+def load_safety(
+    env: Mapping[str, str] | None = None,
+    *,
+    confirm: str | None = None,
+    read_only: bool = False,
+    toolsets: str | None = None,
+    tools: str | None = None,
+    audit_log: str | None = None,
+) -> SafetySettings:
+    """Flags win over environment variables; `--confirm off` is accepted from the flag only."""
+    env = os.environ if env is None else env
+    env_confirm = (env.get("ZOOM_MCP_CONFIRM") or "").strip().lower()
+    if env_confirm == "off":
+        raise ConfigError(
+            "ZOOM_MCP_CONFIRM=off is not accepted: turning confirmations off needs the explicit "
+            "command-line flag --confirm off."
+        )
+    mode = confirm or env_confirm or "destructive"
+    if mode not in ("destructive", "writes", "off"):
+        raise ConfigError(f"--confirm must be destructive, writes or off; got {mode!r}")
+    ttl_text = env.get("ZOOM_MCP_CONFIRM_TTL") or "300"
+    try:
+        ttl = float(ttl_text)
+    except ValueError as exc:
+        raise ConfigError(f"ZOOM_MCP_CONFIRM_TTL must be a number of seconds; got {ttl_text!r}") from exc
+    secret = env.get("ZOOM_MCP_SECRET")
+    return SafetySettings(
+        confirm=mode,
+        read_only=read_only or _truthy(env.get("ZOOM_MCP_READ_ONLY")),
+        toolsets=_names(toolsets if toolsets is not None else env.get("ZOOM_MCP_TOOLSETS")),
+        tools=_names(tools if tools is not None else env.get("ZOOM_MCP_TOOLS")),
+        audit_log=audit_log or env.get("ZOOM_MCP_AUDIT_LOG") or None,
+        secret=Secret(secret) if secret else None,
+        confirm_ttl=ttl,
+    )

@@ -1,0 +1,84 @@
+"""Assemble the process: settings -> shared Zoom client (real or sandbox) -> MCP server."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import httpx2
+
+from zoom_mcp.catalog import Catalog, load_catalog
+from zoom_mcp.config import SafetySettings, Settings
+from zoom_mcp.safety import AuditLog, ConfirmationTokens, Policy
+from zoom_mcp.zoom import BearerAuth, ServerToServerOAuth, ZoomClient
+
+if TYPE_CHECKING:
+    from mcp.server import Server
+
+    from zoom_mcp.sandbox import Sandbox
+
+
+def configure_logging(level: str) -> None:
+    # stdout belongs to the MCP protocol on stdio: every log line goes to stderr.
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=getattr(logging, level, logging.WARNING),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # its INFO lines print full URLs
+
+
+def client_for(settings: Settings, sandbox: Sandbox | None = None) -> ZoomClient:
+    """The one authenticated client of the process; in sandbox mode it reaches the fake in-process."""
+    if settings.sandbox:
+        from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
+
+        sandbox = sandbox or Sandbox()
+        auth: httpx2.Auth = ServerToServerOAuth(
+            SANDBOX_CREDENTIALS.account_id,
+            SANDBOX_CREDENTIALS.client_id,
+            SANDBOX_CREDENTIALS.client_secret,
+            settings.oauth_token_url,
+        )
+        return ZoomClient(settings.api_base_url, auth, transport=httpx2.ASGITransport(app=sandbox.app))
+    if settings.mode == "server_to_server":
+        auth = ServerToServerOAuth(
+            settings.account_id, settings.client_id, settings.client_secret, settings.oauth_token_url
+        )
+    else:
+        auth = BearerAuth(settings.access_token)
+    return ZoomClient(settings.api_base_url, auth)
+
+
+def safety_parts(safety: SafetySettings, catalog: Catalog) -> tuple[Policy, ConfirmationTokens, AuditLog]:
+    from pathlib import Path
+
+    policy = Policy(
+        confirm=safety.confirm,
+        read_only=safety.read_only,
+        toolsets=safety.toolsets,  # type: ignore[arg-type]
+        tools=safety.tools,
+    )
+    policy.check(catalog)
+    tokens = ConfirmationTokens(safety.secret.encode() if safety.secret else None, ttl=safety.confirm_ttl)
+    audit = AuditLog(Path(safety.audit_log) if safety.audit_log else None)
+    return policy, tokens, audit
+
+
+@asynccontextmanager
+async def running_server(
+    settings: Settings,
+    safety: SafetySettings | None = None,
+    *,
+    catalog: Catalog | None = None,
+    sandbox: Sandbox | None = None,
+) -> AsyncIterator[Server]:
+    from zoom_mcp.server import build_server
+
+    catalog = catalog or load_catalog()
+    policy, tokens, audit = safety_parts(safety or SafetySettings(), catalog)
+    async with client_for(settings, sandbox) as client:
+        yield build_server(catalog, client, sandbox=settings.sandbox, policy=policy, tokens=tokens, audit=audit)

@@ -1,0 +1,47 @@
+"""Which tools exist for this server: read-only mode, toolsets and tool lists as one filter.
+
+Applied in one place, so `tools/list` and `tools/call` can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from zoom_mcp.catalog import Catalog, Operation
+
+ConfirmMode = Literal["destructive", "writes", "off"]
+CONFIRM_MODES: tuple[ConfirmMode, ...] = ("destructive", "writes", "off")
+
+
+@dataclass(frozen=True)
+class Policy:
+    confirm: ConfirmMode = "destructive"
+    read_only: bool = False
+    toolsets: frozenset[str] = field(default_factory=frozenset)  # empty: every toolset
+    tools: frozenset[str] = field(default_factory=frozenset)  # empty: every tool of those toolsets
+
+    def check(self, catalog: Catalog) -> None:
+        """Reject names that match nothing, so a typo cannot silently hide every tool."""
+        unknown_sets = sorted(self.toolsets - set(catalog.toolsets))
+        if unknown_sets:
+            raise ValueError(f"unknown toolset(s): {', '.join(unknown_sets)}; known: {', '.join(catalog.toolsets)}")
+        unknown_tools = sorted(self.tools - {op.name for op in catalog})
+        if unknown_tools:
+            raise ValueError(f"unknown tool(s): {', '.join(unknown_tools)}; run 'zoom-mcp tools' for the names")
+
+    def hidden_because(self, op: Operation) -> str | None:
+        """Why the policy hides this tool, or None when it is listed and callable."""
+        if self.read_only and op.safety != "read":
+            return f"{op.name} is a {op.safety} tool and the server runs with --read-only"
+        if self.toolsets and op.toolset not in self.toolsets:
+            return f"{op.name} belongs to toolset {op.toolset!r}, which is not enabled (--toolsets)"
+        if self.tools and op.name not in self.tools:
+            return f"{op.name} is not in the enabled tool list (--tools)"
+        return None
+
+    def gated(self, op: Operation) -> bool:
+        """Whether a call needs a person's confirmation before it reaches Zoom."""
+        if self.confirm == "off":
+            return False
+        return op.safety == "destructive" or (self.confirm == "writes" and op.safety == "write")

@@ -1,0 +1,124 @@
+"""The `tools/list` and `tools/call` handlers: catalog in, validated and gated Zoom calls out.
+
+One call: policy -> validation -> request -> dry run | confirmation gate -> Zoom -> result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from typing import Any
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+
+from zoom_mcp.catalog import Catalog, Operation
+from zoom_mcp.request import ZoomRequest, build_request
+from zoom_mcp.safety.audit import AuditLog
+from zoom_mcp.safety.gate import Gate, Stop
+from zoom_mcp.safety.policy import Policy
+from zoom_mcp.server.results import call_error, error_result, meta_result, success_result
+from zoom_mcp.server.tools import CONFIRMATION_TOKEN, DRY_RUN, ToolSpec, spec_for
+from zoom_mcp.zoom import ZoomCallError, ZoomClient
+
+log = logging.getLogger(__name__)
+
+
+class ToolDispatcher:
+    """Serves the catalog's operations as tools over one shared `ZoomClient`."""
+
+    def __init__(self, catalog: Catalog, client: ZoomClient, policy: Policy, gate: Gate, audit: AuditLog) -> None:
+        self.catalog = catalog
+        self.client = client
+        self.policy = policy
+        self.gate = gate
+        self.audit = audit
+        self._specs: dict[str, ToolSpec] = {}
+        self._listed = sorted((op for op in catalog if policy.hidden_because(op) is None), key=lambda op: op.name)
+
+    def spec(self, op: Operation) -> ToolSpec:
+        found = self._specs.get(op.name)
+        if found is None:
+            found = self._specs[op.name] = spec_for(op, self.policy)
+        return found
+
+    async def list_tools(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=[self.spec(op).tool for op in self._listed])
+
+    async def call_tool(
+        self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        op = self.catalog.get(params.name)
+        if op is None:
+            return error_result(self._unknown(params.name))
+        return await self.call(op, dict(params.arguments or {}), ctx=ctx, params=params)
+
+    async def call(
+        self,
+        op: Operation,
+        arguments: dict[str, Any],
+        *,
+        ctx: ServerRequestContext[Any] | None = None,
+        params: types.CallToolRequestParams | None = None,
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        from zoom_mcp.validation import ArgumentsInvalid, check_arguments  # jsonschema loads on first call
+
+        hidden = self.policy.hidden_because(op)
+        if hidden:
+            return error_result(f"Refused, nothing was sent to Zoom: {hidden}.")
+        spec = self.spec(op)
+        try:
+            check_arguments(op.name, spec.input_schema, arguments)
+        except ArgumentsInvalid as exc:
+            return error_result(str(exc))
+        dry_run = bool(arguments.pop(DRY_RUN, False))
+        token = arguments.pop(CONFIRMATION_TOKEN, None)
+        request = build_request(op, arguments)
+        where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
+        if op.safety != "read":
+            self.audit.record("requested", **where, dry_run=dry_run or None)
+        if dry_run:
+            self.audit.record("dry_run", **where)
+            return self._dry_run(request)
+        if self.policy.gated(op):
+            decision = await self.gate.check(ctx, params, op, arguments, token, request, self._lookup)
+            if isinstance(decision, Stop):
+                return decision.result
+        try:
+            response = await self.client.send(request)
+        except ZoomCallError as exc:
+            log.info("%s failed: %s", op.name, exc)
+            if op.safety != "read":
+                self.audit.record("failed", **where, status=getattr(exc, "status", None), error=type(exc).__name__)
+            return call_error(exc)
+        if op.safety != "read":
+            self.audit.record("executed", **where, status=response.status)
+        return success_result(op, request, response)
+
+    def _dry_run(self, request: ZoomRequest) -> types.CallToolResult:
+        described = {"url": self.client.url_for(request), **request.describe()}
+        return meta_result(
+            {"status": "dry_run", "message": "Dry run: nothing was sent to Zoom.", "request": described},
+            "Dry run: nothing was sent to Zoom. The request would be:",
+        )
+
+    async def _lookup(self, tool: str, arguments: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        """One cheap read for a confirmation preview, with the gated call's matching arguments."""
+        op = self.catalog.get(tool)
+        if op is None:
+            return None, f"unknown lookup tool {tool}"
+        matching = {
+            name: arguments[name] for name, t in op.arguments.items() if t.location == "path" and name in arguments
+        }
+        try:
+            response = await self.client.send(build_request(op, matching))
+        except ZoomCallError as exc:
+            return None, str(exc)
+        return (response.data if isinstance(response.data, dict) else None), None
+
+    def _unknown(self, name: str) -> str:
+        close = difflib.get_close_matches(name, [op.name for op in self._listed], n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        return f"Unknown tool {name!r}.{hint}"

@@ -1,0 +1,107 @@
+"""Turning Zoom answers and failures into tool results: the one place errors become text."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import mcp_types as types
+
+from zoom_mcp.catalog import Operation
+from zoom_mcp.request import ZoomRequest
+from zoom_mcp.zoom import ZoomAPIError, ZoomCallError, ZoomResponse
+
+log = logging.getLogger(__name__)
+
+
+def compact(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def error_result(message: str) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+
+
+def meta_result(structured: dict[str, Any], lead: str) -> types.CallToolResult:
+    """A result about the call rather than from Zoom (dry run, confirmation): text plus structure."""
+    return types.CallToolResult(
+        content=[types.TextContent(text=f"{lead}\n{compact(structured)}")], structured_content=structured
+    )
+
+
+def call_error(exc: ZoomCallError) -> types.CallToolResult:
+    text = str(exc)
+    if isinstance(exc, ZoomAPIError):
+        hint = _HINTS.get(exc.status)
+        if hint:
+            text = f"{text}\n{hint}"
+    return error_result(text)
+
+
+_HINTS = {
+    400: "Zoom refused the arguments; fix them using the message above.",
+    401: "The credentials were refused; check the ZOOM_* settings.",
+    403: "The credentials lack permission or a scope for this call.",
+    404: "Check the IDs: Zoom could not find what they point at.",
+    429: "Zoom's rate limit was hit; wait a moment before retrying.",
+}
+
+
+def success_result(op: Operation, request: ZoomRequest, response: ZoomResponse) -> types.CallToolResult:
+    data = response.data
+    if data is None:
+        text = f"Done: {request.method} {request.path} answered HTTP {response.status} with no content."
+        structured: Any = {} if op.output_schema is not None else None
+        return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=structured)
+    text = compact(data)
+    if op.output_schema is None:
+        return types.CallToolResult(content=[types.TextContent(text=text)])
+    structured = conform(op, data) if isinstance(data, dict) else {"result": data}
+    return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=structured)
+
+
+def conform(op: Operation, data: dict[str, Any]) -> dict[str, Any]:
+    """Return data that satisfies the published output schema, whatever Zoom sent.
+
+    The lenient schema accepts every answer seen so far; should Zoom send something new,
+    the offending values are left out of the structured copy (the text keeps them all) rather
+    than make the client reject the whole result.
+    """
+    from zoom_mcp.validation import validator_for
+
+    schema = op.output_schema
+    assert schema is not None
+    validator = validator_for(schema)
+    errors = list(validator.iter_errors(data))
+    if not errors:
+        return data
+    repaired = json.loads(json.dumps(data))
+    dropped = 0
+    while errors and dropped < 1000:
+        for error in errors:
+            _drop(repaired, list(error.absolute_path))
+            dropped += 1
+        errors = list(validator.iter_errors(repaired))
+    if errors:
+        repaired = {}
+    log.warning(
+        "%s: Zoom's answer broke the published output schema; %d value(s) left out of structured content",
+        op.name,
+        dropped,
+    )
+    return repaired
+
+
+def _drop(document: Any, path: list[Any]) -> None:
+    if not path:
+        document.clear() if isinstance(document, dict) else None
+        return
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    last = path[-1]
+    if isinstance(parent, dict):
+        parent.pop(last, None)
+    elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        parent[last] = None

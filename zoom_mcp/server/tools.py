@@ -1,0 +1,54 @@
+"""What the model sees of each operation: an MCP `Tool` built from the catalog entry and the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mcp_types as types
+
+from zoom_mcp.catalog import Operation
+from zoom_mcp.safety.policy import Policy
+
+DRY_RUN = "dry_run"
+CONFIRMATION_TOKEN = "confirmation_token"
+CONTROL_ARGUMENTS = (DRY_RUN, CONFIRMATION_TOKEN)
+
+GATED_NOTE = (
+    " Needs a person's confirmation: unless the client asks them itself, the first call sends nothing and returns a "
+    "preview with a confirmation_token; show the preview to the user and only if they approve call again with the "
+    "same arguments plus confirmation_token."
+)
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    op: Operation
+    tool: types.Tool
+    input_schema: dict[str, Any]
+
+
+def spec_for(op: Operation, policy: Policy) -> ToolSpec:
+    schema = op.input_schema
+    gated = policy.gated(op)
+    if op.safety != "read":
+        extra: dict[str, Any] = {DRY_RUN: {"type": "boolean", "description": "true: return the request, send nothing"}}
+        if gated:
+            extra[CONFIRMATION_TOKEN] = {"type": "string", "description": "from this tool's confirmation preview"}
+        schema = {**schema, "properties": {**schema["properties"], **extra}}
+    description = op.description + (GATED_NOTE if gated else "")
+    tool = types.Tool(
+        name=op.name,
+        title=op.title,
+        description=description,
+        input_schema=schema,
+        output_schema=op.output_schema,
+        annotations=types.ToolAnnotations(
+            title=op.title,
+            read_only_hint=op.read_only,
+            destructive_hint=op.safety == "destructive",
+            idempotent_hint=op.idempotent,
+            open_world_hint=True,
+        ),
+    )
+    return ToolSpec(op, tool, schema)
