@@ -22,6 +22,7 @@ Lookup = Callable[[str, dict[str, Any]], Awaitable[tuple[dict[str, Any] | None, 
 class Preview:
     tool: str
     method: str
+    path: str
     query: dict[str, str]
     arguments: dict[str, Any]
     consequence: str

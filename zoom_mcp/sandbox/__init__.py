@@ -19,7 +19,7 @@ from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.sandbox import archiving, devices, meetings, recordings
 from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
 from zoom_mcp.sandbox.defaults import default_handler
-from zoom_mcp.sandbox.seed import seed
+from zoom_mcp.sandbox.seed import seed as seed_state
 from zoom_mcp.sandbox.state import State
 
 __all__ = ["SANDBOX_CREDENTIALS", "STATIC_TOKEN", "RecordedRequest", "Sandbox", "SandboxCredentials", "serve"]
@@ -56,7 +56,7 @@ class Sandbox:
         self.requests: list[RecordedRequest] = []
         self.token_requests = 0
         if seeded:
-            seed(self.state, datetime.fromtimestamp(clock(), UTC))
+            seed_state(self.state, datetime.fromtimestamp(clock(), UTC))
         self.app = SandboxApp(self)
 
     def handle(self, call: Call) -> Reply:

@@ -1,0 +1,216 @@
+"""One plausible call per catalog tool against the seeded sandbox, and what it must change.
+
+`CALLS[name]` holds the arguments, an optional `setup` that puts the sandbox in the state the
+call needs, and a `check` that asserts on the sandbox state and the tool result afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import zoom_mcp.sandbox.seed as s
+from zoom_mcp.sandbox import Sandbox
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    arguments: dict[str, Any]
+    check: Callable[[Sandbox, Any], Any] = lambda sandbox, data: True
+    setup: Callable[[Sandbox], None] = field(default=lambda sandbox: None)
+
+
+def _trash_all(sandbox: Sandbox, uuid: str) -> None:
+    meeting = sandbox.state.recordings[uuid]
+    meeting["trashed_files"] += [{**f, "status": "deleted"} for f in meeting["recording_files"]]
+    meeting["recording_files"] = []
+
+
+def _files(sandbox: Sandbox, uuid: str) -> list[str]:
+    return [f["file_type"] for f in sandbox.state.recordings[uuid]["recording_files"]]
+
+
+POLL_QUESTION = {"name": "Which day works?", "type": "single", "answers": ["Monday", "Tuesday"]}
+PERSON = {"email": "pat.lee@example.com", "first_name": "Pat", "last_name": "Lee"}
+H323 = {"name": "Board codec", "protocol": "SIP", "ip": "192.0.2.20", "encryption": "yes"}
+BUDGET_M4A = f"{s.BUDGET_MEETING_ID}-m4a-2"
+
+CALLS: dict[str, ToolCall] = {
+    "list_archived_files": ToolCall({}, lambda sb, d: d["meetings"][0]["uuid"] == s.BUDGET_UUID),
+    "get_archived_file_statistics": ToolCall({}, lambda sb, d: d["total_records"] == 1),
+    "update_archived_file_auto_delete": ToolCall(
+        {"fileId": s.ARCHIVE_FILE_ID, "auto_delete": False},
+        lambda sb, d: sb.state.archives[s.BUDGET_UUID]["archive_files"][0]["auto_delete"] is False,
+    ),
+    "delete_meeting_archived_files": ToolCall(
+        {"meetingUUID": s.BUDGET_UUID}, lambda sb, d: s.BUDGET_UUID not in sb.state.archives
+    ),
+    "get_meeting_archived_files": ToolCall(
+        {"meetingUUID": s.BUDGET_UUID}, lambda sb, d: d["archive_files"][0]["id"] == s.ARCHIVE_FILE_ID
+    ),
+    "delete_meeting_recordings": ToolCall(
+        {"meetingId": s.RETRO_UUID, "action": "trash"},
+        lambda sb, d: _files(sb, s.RETRO_UUID) == [] and len(sb.state.recordings[s.RETRO_UUID]["trashed_files"]) == 2,
+    ),
+    "get_meeting_recordings": ToolCall(
+        {"meetingId": s.BUDGET_UUID},
+        lambda sb, d: [f["file_type"] for f in d["recording_files"]] == ["MP4", "M4A", "TRANSCRIPT", "CHAT"],
+    ),
+    "get_recording_analytics_details": ToolCall(
+        {"meetingId": str(s.BUDGET_MEETING_ID), "type": "by_view"}, lambda sb, d: len(d["analytics_details"]) == 1
+    ),
+    "get_recording_analytics_summary": ToolCall(
+        {"meetingId": s.BUDGET_UUID}, lambda sb, d: d["analytics_summary"][0]["views_total_count"] == 12
+    ),
+    "list_recording_registrants": ToolCall(
+        {"meetingId": s.BUDGET_MEETING_ID, "status": "pending"},
+        lambda sb, d: [r["id"] for r in d["registrants"]] == ["reg-0001"],
+    ),
+    "add_recording_registrant": ToolCall(
+        {"meetingId": s.BUDGET_MEETING_ID, **PERSON},
+        lambda sb, d: d["registrant_id"] and len(sb.state.recording_registrants[s.BUDGET_MEETING_ID]) == 2,
+    ),
+    "get_recording_registration_questions": ToolCall({"meetingId": s.BUDGET_UUID}, lambda sb, d: "questions" in d),
+    "update_recording_registration_questions": ToolCall(
+        {"meetingId": s.BUDGET_UUID, "questions": [{"field_name": "country", "required": True}]},
+        lambda sb, d: sb.state.recording_questions[s.BUDGET_UUID]["questions"][0]["field_name"] == "country",
+    ),
+    "update_recording_registrant_status": ToolCall(
+        {"meetingId": s.BUDGET_MEETING_ID, "action": "deny", "registrants": [{"id": "reg-0001"}]},
+        lambda sb, d: sb.state.recording_registrants[s.BUDGET_MEETING_ID][0]["status"] == "denied",
+    ),
+    "get_recording_settings": ToolCall({"meetingId": s.BUDGET_UUID}, lambda sb, d: d["share_recording"] == "publicly"),
+    "update_recording_settings": ToolCall(
+        {"meetingId": s.BUDGET_UUID, "viewer_download": False},
+        lambda sb, d: sb.state.recording_settings[s.BUDGET_UUID]["viewer_download"] is False,
+    ),
+    "delete_recording_file": ToolCall(
+        {"meetingId": s.BUDGET_UUID, "recordingId": BUDGET_M4A, "action": "delete"},
+        lambda sb, d: (
+            _files(sb, s.BUDGET_UUID) == ["MP4", "TRANSCRIPT", "CHAT"]
+            and sb.state.recordings[s.BUDGET_UUID]["trashed_files"] == []
+        ),
+    ),
+    "recover_recording_file": ToolCall(
+        {"meetingId": s.CUSTOMER_UUID, "recordingId": f"{s.CUSTOMER_MEETING_ID}-mp4-1", "action": "recover"},
+        lambda sb, d: _files(sb, s.CUSTOMER_UUID) == ["MP4"],
+        setup=lambda sb: _trash_all(sb, s.CUSTOMER_UUID),
+    ),
+    "recover_meeting_recordings": ToolCall(
+        {"meetingUUID": s.RETRO_UUID, "action": "recover"},
+        lambda sb, d: _files(sb, s.RETRO_UUID) == ["MP4", "TRANSCRIPT"],
+        setup=lambda sb: _trash_all(sb, s.RETRO_UUID),
+    ),
+    "list_user_recordings": ToolCall(
+        {"userId": "me"}, lambda sb, d: [m["topic"] for m in d["meetings"]] == ["Q3 budget planning", "Team stand-up"]
+    ),
+    "list_devices": ToolCall(
+        {"device_vendor": "Poly"}, lambda sb, d: [x["device_id"] for x in d["devices"]] == [s.PHONE_DEVICE_ID]
+    ),
+    "add_device": ToolCall(
+        {
+            "device_name": "Lobby TV",
+            "device_type": 0,
+            "mac_address": "00:11:22:33:44:55",
+            "model": "Neat Bar",
+            "serial_number": "NB-9",
+            "vendor": "Neat",
+        },
+        lambda sb, d: any(x["device_name"] == "Lobby TV" for x in sb.state.devices.values()),
+    ),
+    "list_zdm_groups": ToolCall({}, lambda sb, d: d["groups"][0]["zdm_group_id"] == s.ZDM_GROUP_ID),
+    "assign_zpa_device": ToolCall(
+        {"mac_address": s.PHONE_MAC, "vendor": s.PHONE_VENDOR, "extension_number": "1002"},
+        lambda sb, d: sb.state.devices[s.PHONE_DEVICE_ID]["extension_number"] == "1002",
+    ),
+    "upgrade_zpa_firmware": ToolCall(
+        {"zdm_group_id": s.ZDM_GROUP_ID, "data": {"upgrade_type": "UPGRADE_APP", "app_version": "5.19.1"}},
+        lambda sb, d: sb.requests[-1].json["data"]["app_version"] == "5.19.1",
+    ),
+    "delete_zpa_device": ToolCall(
+        {"vendor": s.PHONE_VENDOR, "macAddress": s.PHONE_MAC}, lambda sb, d: s.PHONE_DEVICE_ID not in sb.state.devices
+    ),
+    "get_zpa_version_info": ToolCall({"zdmGroupId": s.ZDM_GROUP_ID}, lambda sb, d: d["app_versions"] == ["5.19.1"]),
+    "delete_device": ToolCall(
+        {"deviceId": s.ZOOM_ROOM_DEVICE_ID}, lambda sb, d: s.ZOOM_ROOM_DEVICE_ID not in sb.state.devices
+    ),
+    "get_device": ToolCall({"deviceId": s.ZOOM_ROOM_DEVICE_ID}, lambda sb, d: d["device_name"] == "Boardroom PC"),
+    "update_device": ToolCall(
+        {"deviceId": s.ZOOM_ROOM_DEVICE_ID, "device_name": "Boardroom PC 2"},
+        lambda sb, d: sb.state.devices[s.ZOOM_ROOM_DEVICE_ID]["device_name"] == "Boardroom PC 2",
+    ),
+    "change_device_assignment": ToolCall(
+        {"deviceId": s.ZOOM_ROOM_DEVICE_ID, "room_id": "room-2", "app_type": "ZR", "action": "move"},
+        lambda sb, d: sb.state.devices[s.ZOOM_ROOM_DEVICE_ID]["room_id"] == "room-2",
+    ),
+    "list_h323_devices": ToolCall({}, lambda sb, d: d["devices"][0]["id"] == s.H323_DEVICE_ID),
+    "create_h323_device": ToolCall(H323, lambda sb, d: sb.state.h323[d["id"]]["name"] == "Board codec"),
+    "delete_h323_device": ToolCall({"deviceId": s.H323_DEVICE_ID}, lambda sb, d: sb.state.h323 == {}),
+    "update_h323_device": ToolCall(
+        {"deviceId": s.H323_DEVICE_ID, **H323}, lambda sb, d: sb.state.h323[s.H323_DEVICE_ID]["protocol"] == "SIP"
+    ),
+    "delete_live_meeting_chat_message": ToolCall(
+        {"meetingId": s.LIVE_MEETING_ID, "messageId": s.LIVE_MESSAGE_IDS[0]},
+        lambda sb, d: list(sb.state.live[s.LIVE_MEETING_ID]["messages"]) == [s.LIVE_MESSAGE_IDS[1]],
+    ),
+    "update_live_meeting_chat_message": ToolCall(
+        {"meetingId": s.LIVE_MEETING_ID, "messageId": s.LIVE_MESSAGE_IDS[1], "message_content": "Q&A at 11:00"},
+        lambda sb, d: (
+            sb.state.live[s.LIVE_MEETING_ID]["messages"][s.LIVE_MESSAGE_IDS[1]]["message_content"] == "Q&A at 11:00"
+        ),
+    ),
+    "control_live_meeting": ToolCall(
+        {"meetingId": str(s.LIVE_MEETING_ID), "method": "recording.stop"},
+        lambda sb, d: sb.state.live[s.LIVE_MEETING_ID]["events"][-1]["method"] == "recording.stop",
+    ),
+    "list_meeting_summaries": ToolCall({}, lambda sb, d: len(d["summaries"]) == 2),
+    "delete_meeting": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID}, lambda sb, d: s.SCHEDULED_MEETING_ID not in sb.state.meetings
+    ),
+    "get_meeting": ToolCall({"meetingId": s.SCHEDULED_MEETING_ID}, lambda sb, d: d["topic"] == "Weekly design review"),
+    "update_meeting": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, "topic": "Design review (moved)", "settings": {"waiting_room": False}},
+        lambda sb, d: (
+            sb.state.meetings[s.SCHEDULED_MEETING_ID]["topic"] == "Design review (moved)"
+            and sb.state.meetings[s.SCHEDULED_MEETING_ID]["settings"]["waiting_room"] is False
+        ),
+    ),
+    "create_meeting_polls_batch": ToolCall(
+        {"meetingId": str(s.SCHEDULED_MEETING_ID), "polls": [{"title": "Lunch", "questions": [POLL_QUESTION]}]},
+        lambda sb, d: d["polls"][0]["title"] == "Lunch" and len(sb.state.polls[s.SCHEDULED_MEETING_ID]) == 1,
+    ),
+    "add_meeting_registrants_batch": ToolCall(
+        {"meetingId": str(s.SCHEDULED_MEETING_ID), "registrants": [PERSON, {**PERSON, "email": "kim@example.com"}]},
+        lambda sb, d: len(d["registrants"]) == 2 and len(sb.state.registrants[s.SCHEDULED_MEETING_ID]) == 2,
+    ),
+    "get_meeting_invitation": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID}, lambda sb, d: "Weekly design review" in d["invitation"]
+    ),
+    "create_meeting_invite_links": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, "attendees": [{"name": "Pat"}], "ttl": 3600},
+        lambda sb, d: d["attendees"][0]["name"] == "Pat",
+    ),
+    "get_live_streaming_join_token": ToolCall({"meetingId": s.LIVE_MEETING_ID}, lambda sb, d: len(d["token"]) == 40),
+    "get_local_archiving_token": ToolCall({"meetingId": s.LIVE_MEETING_ID}, lambda sb, d: d["expire_in"] == 120),
+    "get_local_recording_join_token": ToolCall({"meetingId": s.LIVE_MEETING_ID}, lambda sb, d: d["token"]),
+    "get_meeting_livestream": ToolCall(
+        {"meetingId": str(s.SCHEDULED_MEETING_ID)}, lambda sb, d: d["stream_key"] == f"key-{s.SCHEDULED_MEETING_ID}"
+    ),
+    "create_meeting": ToolCall(
+        {"userId": "me", "topic": "Kickoff", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30},
+        lambda sb, d: sb.state.meetings[d["id"]]["topic"] == "Kickoff" and d["join_url"].endswith(str(d["id"])),
+    ),
+    "add_meeting_registrant": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, **PERSON},
+        lambda sb, d: sb.state.registrants[s.SCHEDULED_MEETING_ID][0]["registrant_id"] == d["registrant_id"],
+    ),
+    "create_meeting_poll": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, "title": "Lunch", "questions": [POLL_QUESTION]},
+        lambda sb, d: sb.state.polls[s.SCHEDULED_MEETING_ID][0]["id"] == d["id"],
+    ),
+    "create_meeting_template": ToolCall(
+        {"userId": "me", "meeting_id": s.SCHEDULED_MEETING_ID, "name": "Review template"},
+        lambda sb, d: sb.state.templates[s.OWNER_ID][0]["name"] == "Review template",
+    ),
+}
