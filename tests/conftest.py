@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 import pytest
 from mcp import Client
 from mcp.server import Server
-from zoom_mcp.sandbox import Sandbox
 
 from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.config import load_settings
 from zoom_mcp.runtime import client_for
+from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.server import build_server
 from zoom_mcp.zoom import ZoomClient
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 
 

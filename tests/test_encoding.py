@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from zoom_mcp.sandbox import Sandbox
 
 from zoom_mcp.request import encode_path_segment
+from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 
