@@ -81,3 +81,9 @@ def test_catalog_matches_the_generator_output() -> None:
 def test_gaps_in_the_openapi_are_filled_from_the_text_reference(catalog: Catalog, name: str) -> None:
     op = catalog.get(name)
     assert op is not None and op.rate_limit == "MEDIUM" and "recording:read" in op.scopes and op.notes
+
+
+def test_readme_tool_table_is_fresh() -> None:
+    import gen_docs
+
+    assert gen_docs.main(["--check"]) == 0, "run: uv run python scripts/gen_docs.py"
