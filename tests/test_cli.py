@@ -76,3 +76,38 @@ def test_call_reports_bad_input(args: tuple[str, ...], needle: str) -> None:
     proc = run(*args)
     assert proc.returncode != 0
     assert needle in proc.stdout + proc.stderr
+
+
+def test_read_only_flag_lists_only_reads(catalog: Catalog) -> None:
+    proc = run("tools", "--sandbox", "--read-only")
+    assert proc.returncode == 0, proc.stderr
+    names = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
+    assert names == {op.name for op in catalog if op.safety == "read"}
+
+
+def test_toolsets_from_the_environment(catalog: Catalog) -> None:
+    proc = run("tools", "--sandbox", env={"ZOOM_MCP_TOOLSETS": "h323,summaries"})
+    names = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
+    assert names == {op.name for op in catalog if op.toolset in ("h323", "summaries")}
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "needle"),
+    [
+        (("--toolsets", "recordingz"), {}, "unknown toolset(s): recordingz"),
+        (("--tools", "nuke_everything"), {}, "unknown tool(s): nuke_everything"),
+        ((), {"ZOOM_MCP_CONFIRM": "off"}, "needs the explicit command-line flag --confirm off"),
+        (("--confirm", "sometimes"), {}, "invalid choice"),
+    ],
+)
+def test_bad_policy_settings_are_refused_clearly(args: tuple[str, ...], env: dict[str, str], needle: str) -> None:
+    proc = run("tools", "--sandbox", *args, env=env)
+    assert proc.returncode == 2 and needle in proc.stderr
+
+
+def test_destructive_call_without_a_terminal_returns_the_preview() -> None:
+    proc = run("call", "delete_meeting", '{"meetingId": 85746065432}', "--sandbox")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["status"] == "confirmation_required"
+    assert data["preview"]["call"] == "DELETE /meetings/85746065432"
