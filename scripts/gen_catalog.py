@@ -70,6 +70,9 @@ HEADER = """\
 #   confirm      for gated tools: `consequence` templates (chosen by an argument value such as
 #                `action=delete`, else `default`; {placeholders} come from the arguments and from
 #                the answer of the optional `lookup` read tool) shown to the person who confirms
+#   date_range   for operations with from/to: the longest range Zoom accepts per request
+#                (`window: month` or `window: 7d`) and whether a longer range may be split into
+#                such windows and the answers merged (`split: true`) or must be refused (`false`)
 #   text_reference  scopes or rate_limit taken from Zoom's text reference where the OpenAPI
 #                document leaves them out (used only then; say so in notes)
 #
@@ -230,7 +233,7 @@ def build(openapi: dict[str, Any], entries: list[dict[str, Any]]) -> tuple[list[
             "granular_scopes": granular,
             "description": entry.get("description") or "TODO",
         }
-        for field in ("notes", "param_notes", "body_renames", "text_reference", "confirm"):
+        for field in ("notes", "param_notes", "body_renames", "text_reference", "confirm", "date_range"):
             if entry.get(field):
                 new[field] = entry[field]
         out_entries.append(new)

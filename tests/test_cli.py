@@ -111,3 +111,21 @@ def test_destructive_call_without_a_terminal_returns_the_preview() -> None:
     data = json.loads(proc.stdout)
     assert data["status"] == "confirmation_required"
     assert data["preview"]["call"] == "DELETE /meetings/85746065432"
+
+
+def test_sandbox_faults_from_the_environment_reach_the_cli() -> None:
+    faults = '[{"fault": "status", "status": 503, "times": 99}]'
+    proc = run(
+        "call",
+        "get_meeting",
+        '{"meetingId": 85746065432}',
+        "--sandbox",
+        env={"ZOOM_MCP_SANDBOX_FAULTS": faults, "ZOOM_MCP_MAX_ATTEMPTS": "2", "ZOOM_MCP_RETRY_BUDGET": "5"},
+    )
+    assert proc.returncode == 1
+    assert "HTTP 503" in proc.stdout and "2 attempts" in proc.stdout
+
+
+def test_bad_fault_rules_are_refused() -> None:
+    proc = run("sandbox", "--faults", '{"fault": "meteor"}')
+    assert proc.returncode == 2 and "unknown fault 'meteor'" in proc.stderr

@@ -26,28 +26,61 @@ MODES = ["legacy", "auto"]  # protocol 2025-11-25 (mid-call elicitation) and 202
 # The safety class of every catalog entry, stated explicitly: a new destructive operation
 # cannot slip in as read or write without this table changing in review.
 EXPECTED_SAFETY = {
-    "add_device": "write", "add_meeting_registrant": "write", "add_meeting_registrants_batch": "write",
-    "add_recording_registrant": "write", "assign_zpa_device": "destructive", "change_device_assignment": "destructive",
-    "control_live_meeting": "destructive", "create_h323_device": "write", "create_meeting": "write",
-    "create_meeting_invite_links": "write", "create_meeting_poll": "write", "create_meeting_polls_batch": "write",
-    "create_meeting_template": "write", "delete_device": "destructive", "delete_h323_device": "destructive",
-    "delete_live_meeting_chat_message": "destructive", "delete_meeting": "destructive",
-    "delete_meeting_archived_files": "destructive", "delete_meeting_recordings": "destructive",
-    "delete_recording_file": "destructive", "delete_zpa_device": "destructive",
-    "get_archived_file_statistics": "read", "get_device": "read", "get_live_streaming_join_token": "read",
-    "get_local_archiving_token": "read", "get_local_recording_join_token": "read", "get_meeting": "read",
-    "get_meeting_archived_files": "read", "get_meeting_invitation": "read", "get_meeting_livestream": "read",
-    "get_meeting_recordings": "read", "get_recording_analytics_details": "read",
-    "get_recording_analytics_summary": "read", "get_recording_registration_questions": "read",
-    "get_recording_settings": "read", "get_zpa_version_info": "read", "list_archived_files": "read",
-    "list_devices": "read", "list_h323_devices": "read", "list_meeting_summaries": "read",
-    "list_recording_registrants": "read", "list_user_recordings": "read", "list_zdm_groups": "read",
-    "recover_meeting_recordings": "write", "recover_recording_file": "write",
-    "update_archived_file_auto_delete": "write", "update_device": "write", "update_h323_device": "write",
-    "update_live_meeting_chat_message": "destructive", "update_meeting": "write",
-    "update_recording_registrant_status": "destructive", "update_recording_registration_questions": "write",
-    "update_recording_settings": "write", "upgrade_zpa_firmware": "destructive",
-}  # fmt: skip
+    "add_device": "write",
+    "add_meeting_registrant": "write",
+    "add_meeting_registrants_batch": "write",
+    "add_recording_registrant": "write",
+    "assign_zpa_device": "destructive",
+    "change_device_assignment": "destructive",
+    "control_live_meeting": "destructive",
+    "create_h323_device": "write",
+    "create_meeting": "write",
+    "create_meeting_invite_links": "write",
+    "create_meeting_poll": "write",
+    "create_meeting_polls_batch": "write",
+    "create_meeting_template": "write",
+    "delete_device": "destructive",
+    "delete_h323_device": "destructive",
+    "delete_live_meeting_chat_message": "destructive",
+    "delete_meeting": "destructive",
+    "delete_meeting_archived_files": "destructive",
+    "delete_meeting_recordings": "destructive",
+    "delete_recording_file": "destructive",
+    "delete_zpa_device": "destructive",
+    "get_archived_file_statistics": "read",
+    "get_device": "read",
+    "get_live_streaming_join_token": "read",
+    "get_local_archiving_token": "read",
+    "get_local_recording_join_token": "read",
+    "get_meeting": "read",
+    "get_meeting_archived_files": "read",
+    "get_meeting_invitation": "read",
+    "get_meeting_livestream": "read",
+    "get_meeting_recordings": "read",
+    "get_recording_analytics_details": "read",
+    "get_recording_analytics_summary": "read",
+    "get_recording_registration_questions": "read",
+    "get_recording_settings": "read",
+    "get_zpa_version_info": "read",
+    "list_archived_files": "read",
+    "list_devices": "read",
+    "list_h323_devices": "read",
+    "list_meeting_summaries": "read",
+    "list_recording_registrants": "read",
+    "list_user_recordings": "read",
+    "list_zdm_groups": "read",
+    "recover_meeting_recordings": "write",
+    "recover_recording_file": "write",
+    "update_archived_file_auto_delete": "write",
+    "update_device": "write",
+    "update_h323_device": "write",
+    "update_live_meeting_chat_message": "destructive",
+    "update_meeting": "write",
+    "update_recording_registrant_status": "destructive",
+    "update_recording_registration_questions": "write",
+    "update_recording_settings": "write",
+    "upgrade_zpa_firmware": "destructive",
+}
 
 
 def test_safety_class_of_every_entry_is_as_reviewed() -> None:
@@ -136,8 +169,9 @@ async def test_without_elicitation_a_token_runs_the_call_exactly_once(
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", DESTRUCTIVE)
 @pytest.mark.parametrize("action", ["accept", "decline", "cancel"])
-async def test_with_elicitation_the_person_decides(server: Any, sandbox: Sandbox, name: str, mode: str,
-                                                   action: str) -> None:  # fmt: skip
+async def test_with_elicitation_the_person_decides(
+    server: Any, sandbox: Sandbox, name: str, mode: str, action: str
+) -> None:
     call = CALLS[name]
     call.setup(sandbox)
     callback = Person(action)
@@ -268,9 +302,16 @@ async def test_audit_log_records_each_step_without_secrets(zoom: ZoomClient, san
         await client.call_tool("get_meeting", {"meetingId": 85746065432})
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert [e["event"] for e in entries] == [
-        "requested", "confirmation_asked", "requested", "accepted", "executed", "requested", "refused",
-        "requested", "dry_run",
-    ]  # fmt: skip
+        "requested",
+        "confirmation_asked",
+        "requested",
+        "accepted",
+        "executed",
+        "requested",
+        "refused",
+        "requested",
+        "dry_run",
+    ]
     assert entries[4]["status"] == 204 and entries[4]["path"] == "/meetings/85746065432"
     text = log.read_text()
     assert token not in text and "Secret plans" not in text and "Bearer" not in text

@@ -37,12 +37,14 @@ async def test_zoom_errors_carry_the_reference_codes(mcp: Client, tool: str, arg
 async def test_next_page_token_walks_every_record_once(mcp: Client, sandbox: Sandbox) -> None:
     now = time.gmtime()
     arguments = dict(userId="me")
-    arguments.update({"from": time.strftime("%Y-%m-%d", time.gmtime(time.time() - 20 * 86400)),
-                      "to": time.strftime("%Y-%m-%d", now)})  # fmt: skip
+    arguments.update(
+        {"from": time.strftime("%Y-%m-%d", time.gmtime(time.time() - 20 * 86400)), "to": time.strftime("%Y-%m-%d", now)}
+    )
     seen, token = [], ""
     for _ in range(10):
-        page = (await mcp.call_tool("list_user_recordings", {**arguments, "page_size": 2,
-                                                             "next_page_token": token})).structured_content  # fmt: skip
+        page = (
+            await mcp.call_tool("list_user_recordings", {**arguments, "page_size": 2, "next_page_token": token})
+        ).structured_content
         seen += [m["uuid"] for m in page["meetings"]]
         token = page["next_page_token"]
         if not token:
@@ -82,8 +84,13 @@ def free_port() -> int:
 def test_zoom_mcp_sandbox_command_serves_http_on_loopback() -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
-    proc = subprocess.Popen([sys.executable, "-m", "zoom_mcp", "sandbox", "--port", str(port)], env=env,
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zoom_mcp", "sandbox", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -66,6 +67,12 @@ def build_parser(command: str = "serve") -> argparse.ArgumentParser:
         parser.description = "Serve the embedded Zoom sandbox over HTTP."
         parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+        parser.add_argument(
+            "--faults",
+            metavar="JSON",
+            default=os.environ.get("ZOOM_MCP_SANDBOX_FAULTS"),
+            help='fault rules, e.g. \'[{"fault": "rate_limit", "share": 0.2}]\' (see README)',
+        )
     return parser
 
 
@@ -74,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     command = argv.pop(0) if argv and argv[0] in COMMANDS else "serve"
     args = build_parser(command).parse_args(argv)
     if command == "sandbox":
-        return _serve_sandbox(args.host, args.port)
+        return _serve_sandbox(args.host, args.port, args.faults)
     try:
         settings = load_settings(sandbox=args.sandbox)
         safety = load_safety(
@@ -179,8 +186,15 @@ async def _call_tool(settings: Settings, safety: SafetySettings, name: str, argu
     return 1 if result.is_error else 0
 
 
-def _serve_sandbox(host: str, port: int) -> int:
-    from zoom_mcp.sandbox import serve
+def _serve_sandbox(host: str, port: int, faults: str | None) -> int:
+    from zoom_mcp.sandbox import FaultPlan, serve
+
+    if faults:
+        try:
+            FaultPlan.parse(faults)
+        except ValueError as exc:
+            print(f"zoom-mcp sandbox: {exc}", file=sys.stderr)
+            return 2
 
     print(
         f"zoom-mcp sandbox on http://{host}:{port} - point zoom-mcp at it with:\n"
@@ -188,5 +202,5 @@ def _serve_sandbox(host: str, port: int) -> int:
         "  ZOOM_ACCOUNT_ID=sandbox-account ZOOM_CLIENT_ID=sandbox-client ZOOM_CLIENT_SECRET=sandbox-secret",
         file=sys.stderr,
     )
-    serve(host=host, port=port)
+    serve(host=host, port=port, faults=faults)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
@@ -32,6 +32,13 @@ ENVIRONMENT = (
     ("ZOOM_MCP_AUDIT_LOG", "append a JSON line per write/destructive attempt to this file (same as --audit-log)"),
     ("ZOOM_MCP_SECRET", "HMAC key for confirmation tokens (default: random per process)"),
     ("ZOOM_MCP_CONFIRM_TTL", "seconds a confirmation token stays valid (default 300)"),
+    ("ZOOM_MCP_RATE_PLAN", "Zoom plan whose per-second rate limits the client paces to: free, pro (default), business"),
+    ("ZOOM_MCP_RATE_LIMITS", "override requests/second per label, e.g. heavy=5,light=50"),
+    ("ZOOM_MCP_MAX_ATTEMPTS", "attempts per request when retrying is safe (default 4)"),
+    ("ZOOM_MCP_RETRY_BUDGET", "seconds a request may spend on retries in total (default 60)"),
+    ("ZOOM_MCP_CONNECT_TIMEOUT", "seconds to connect to Zoom (default 10)"),
+    ("ZOOM_MCP_READ_TIMEOUT", "seconds to wait for Zoom's answer (default 30)"),
+    ("ZOOM_MCP_SANDBOX_FAULTS", "sandbox only: JSON fault rules (429, 5xx, delays, drops; see README)"),
 )
 
 
@@ -56,6 +63,12 @@ class Settings:
     client_secret: Secret = field(default=Secret(""), repr=False)
     access_token: Secret = field(default=Secret(""), repr=False)
     log_level: str = "WARNING"
+    rate_plan: str = "pro"
+    rate_limits: str = ""
+    max_attempts: int = 4
+    retry_budget: float = 60.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
 
     @property
     def sandbox(self) -> bool:
@@ -78,13 +91,44 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _number(env: Mapping[str, str], name: str, default: float, kind: type = float) -> Any:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number; got {text!r}") from exc
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive; got {text!r}")
+    return value
+
+
+def _client_options(env: Mapping[str, str]) -> dict[str, Any]:
+    from zoom_mcp.zoom.pacing import parse_rates
+
+    plan = (env.get("ZOOM_MCP_RATE_PLAN") or "pro").strip().lower()
+    limits = env.get("ZOOM_MCP_RATE_LIMITS") or ""
+    try:
+        parse_rates(plan, limits)
+    except ValueError as exc:
+        raise ConfigError(f"ZOOM_MCP_RATE_PLAN / ZOOM_MCP_RATE_LIMITS: {exc}") from exc
+    return {
+        "log_level": (env.get("ZOOM_MCP_LOG_LEVEL") or "WARNING").upper(),
+        "rate_plan": plan,
+        "rate_limits": limits,
+        "max_attempts": _number(env, "ZOOM_MCP_MAX_ATTEMPTS", 4, int),
+        "retry_budget": _number(env, "ZOOM_MCP_RETRY_BUDGET", 60.0),
+        "connect_timeout": _number(env, "ZOOM_MCP_CONNECT_TIMEOUT", 10.0),
+        "read_timeout": _number(env, "ZOOM_MCP_READ_TIMEOUT", 30.0),
+    }
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False) -> Settings:
     env = os.environ if env is None else env
-    log_level = (env.get("ZOOM_MCP_LOG_LEVEL") or "WARNING").upper()
+    options = _client_options(env)
     if sandbox or _truthy(env.get("ZOOM_MCP_SANDBOX")):
-        return Settings(
-            mode="sandbox", api_base_url=SANDBOX_BASE_URL, oauth_token_url=SANDBOX_TOKEN_URL, log_level=log_level
-        )
+        return Settings(mode="sandbox", api_base_url=SANDBOX_BASE_URL, oauth_token_url=SANDBOX_TOKEN_URL, **options)
     base = (env.get("ZOOM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
     token_url = env.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL
     s2s = [env.get(name, "").strip() for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")]
@@ -96,7 +140,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
             account_id=s2s[0],
             client_id=s2s[1],
             client_secret=Secret(s2s[2]),
-            log_level=log_level,
+            **options,
         )
     token = env.get("ZOOM_ACCESS_TOKEN", "").strip()
     if token:
@@ -105,7 +149,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
             api_base_url=base,
             oauth_token_url=token_url,
             access_token=Secret(token),
-            log_level=log_level,
+            **options,
         )
     if any(s2s):
         missing = [

@@ -21,6 +21,7 @@ class ZoomRequest:
     path: str
     query: dict[str, str] = field(default_factory=dict)
     json: Any = None
+    rate_limit: str = ""  # Zoom's label (LIGHT, MEDIUM, HEAVY, ...) for client-side pacing
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "path": self.path}
@@ -65,7 +66,7 @@ def build_request(op: Operation, arguments: dict[str, Any]) -> ZoomRequest:
     payload = whole_body if whole_body is not None else (body or None)
     if payload is None and op.body_schema is not None and op.method in ("POST", "PUT", "PATCH"):
         payload = {}
-    return ZoomRequest(op.method, path, query, payload)
+    return ZoomRequest(op.method, path, query, payload, op.rate_limit)
 
 
 def _scalar(value: Any) -> str:

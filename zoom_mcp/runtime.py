@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +15,8 @@ from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.config import SafetySettings, Settings
 from zoom_mcp.safety import AuditLog, ConfirmationTokens, Policy
 from zoom_mcp.zoom import BearerAuth, ServerToServerOAuth, ZoomClient
+from zoom_mcp.zoom.pacing import Pacer, parse_rates
+from zoom_mcp.zoom.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from mcp.server import Server
@@ -31,26 +34,61 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx2").setLevel(logging.WARNING)  # its INFO lines print full URLs
 
 
+class SandboxTransport(httpx2.ASGITransport):
+    """The in-process sandbox as a transport; its connection faults surface as real transport errors."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__(app=sandbox.app)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        from zoom_mcp.sandbox import DroppedConnection, RefusedConnection
+
+        try:
+            response = await super().handle_async_request(request)
+            await response.aread()  # a drop happens mid-body: surface it here, as a socket would
+            return response
+        except RefusedConnection as exc:
+            raise httpx2.ConnectError(f"connection refused ({exc})", request=request) from exc
+        except DroppedConnection as exc:
+            raise httpx2.RemoteProtocolError(f"server disconnected mid-answer ({exc})", request=request) from exc
+
+
 def client_for(settings: Settings, sandbox: Sandbox | None = None) -> ZoomClient:
     """The one authenticated client of the process; in sandbox mode it reaches the fake in-process."""
     if settings.sandbox:
         from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 
         sandbox = sandbox or Sandbox()
+        faults = os.environ.get("ZOOM_MCP_SANDBOX_FAULTS")
+        if faults:
+            from zoom_mcp.sandbox import FaultPlan
+
+            sandbox.faults = FaultPlan.parse(faults)
         auth: httpx2.Auth = ServerToServerOAuth(
             SANDBOX_CREDENTIALS.account_id,
             SANDBOX_CREDENTIALS.client_id,
             SANDBOX_CREDENTIALS.client_secret,
             settings.oauth_token_url,
         )
-        return ZoomClient(settings.api_base_url, auth, transport=httpx2.ASGITransport(app=sandbox.app))
+        return _client(settings, auth, SandboxTransport(sandbox))
     if settings.mode == "server_to_server":
         auth = ServerToServerOAuth(
             settings.account_id, settings.client_id, settings.client_secret, settings.oauth_token_url
         )
     else:
         auth = BearerAuth(settings.access_token)
-    return ZoomClient(settings.api_base_url, auth)
+    return _client(settings, auth, None)
+
+
+def _client(settings: Settings, auth: httpx2.Auth, transport: httpx2.AsyncBaseTransport | None) -> ZoomClient:
+    return ZoomClient(
+        settings.api_base_url,
+        auth,
+        transport=transport,
+        timeout=httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        retry=RetryPolicy(max_attempts=settings.max_attempts, max_total=settings.retry_budget),
+        pacer=Pacer(parse_rates(settings.rate_plan, settings.rate_limits)),
+    )
 
 
 def safety_parts(safety: SafetySettings, catalog: Catalog) -> tuple[Policy, ConfirmationTokens, AuditLog]:

@@ -55,6 +55,7 @@ class Operation:
     param_notes: dict[str, str] = field(default_factory=dict)
     body_renames: dict[str, str] = field(default_factory=dict)
     confirm: dict[str, Any] = field(default_factory=dict)
+    date_range: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def facts(self) -> dict[str, Any]:
@@ -162,6 +163,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             param_notes=dict(entry.get("param_notes") or {}),
             body_renames=dict(entry.get("body_renames") or {}),
             confirm=dict(entry.get("confirm") or {}),
+            date_range=dict(entry.get("date_range") or {}),
         )
         if op.name in operations:
             raise ValueError(f"tools.yaml: duplicate tool name {op.name!r}")

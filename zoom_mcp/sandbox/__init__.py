@@ -19,10 +19,21 @@ from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.sandbox import archiving, devices, meetings, recordings
 from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
 from zoom_mcp.sandbox.defaults import default_handler
+from zoom_mcp.sandbox.faults import DroppedConnection, FaultPlan, RefusedConnection
 from zoom_mcp.sandbox.seed import seed as seed_state
 from zoom_mcp.sandbox.state import State
 
-__all__ = ["SANDBOX_CREDENTIALS", "STATIC_TOKEN", "RecordedRequest", "Sandbox", "SandboxCredentials", "serve"]
+__all__ = [
+    "SANDBOX_CREDENTIALS",
+    "STATIC_TOKEN",
+    "DroppedConnection",
+    "FaultPlan",
+    "RecordedRequest",
+    "RefusedConnection",
+    "Sandbox",
+    "SandboxCredentials",
+    "serve",
+]
 
 HANDLERS: dict[str, Handler] = {**meetings.HANDLERS, **recordings.HANDLERS, **devices.HANDLERS, **archiving.HANDLERS}
 
@@ -55,6 +66,9 @@ class Sandbox:
         self.tokens: dict[str, float] = {}
         self.requests: list[RecordedRequest] = []
         self.token_requests = 0
+        self.faults = FaultPlan()
+        self.in_flight = 0  # requests the sandbox is still working on (delay faults)
+        self.abandoned = 0  # requests whose client went away before the answer
         if seeded:
             seed_state(self.state, datetime.fromtimestamp(clock(), UTC))
         self.app = SandboxApp(self)
@@ -73,7 +87,10 @@ class Sandbox:
         self.tokens.clear()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, sandbox: Sandbox | None = None) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8080, sandbox: Sandbox | None = None, faults: str | None = None) -> None:
     import uvicorn
 
-    uvicorn.run((sandbox or Sandbox()).app, host=host, port=port, log_level="warning", lifespan="off")
+    sandbox = sandbox or Sandbox()
+    if faults:
+        sandbox.faults = FaultPlan.parse(faults)
+    uvicorn.run(sandbox.app, host=host, port=port, log_level="warning", lifespan="off")

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+import anyio
+
 from zoom_mcp.catalog import Operation
+from zoom_mcp.sandbox.faults import DroppedConnection, Fault, RefusedConnection
 
 if TYPE_CHECKING:
     from zoom_mcp.sandbox import Sandbox
@@ -42,7 +45,8 @@ class RecordedRequest:
     query: dict[str, str]
     json: Any
     operation: str | None
-    status: int
+    status: int  # what the sandbox answered; 0 when it answered nothing (dropped or abandoned)
+    fault: str | None = None
 
 
 @dataclass
@@ -148,8 +152,7 @@ class SandboxApp:
         elif raw_path.startswith("/rec/download/") and method == "GET":
             await self._download(send, headers, raw_path.rsplit("/", 1)[-1])
         elif raw_path.startswith("/v2/"):
-            status, reply = self._api(method, raw_path, headers, query, body)
-            await respond(send, status, reply)
+            await self._api(receive, send, method, raw_path, headers, query, body)
         else:
             await respond(send, 404, {"code": 404, "message": "Not found."})
 
@@ -192,7 +195,16 @@ class SandboxApp:
         expires = self.sandbox.tokens.get(token)
         return expires is not None and self.sandbox.clock() < expires
 
-    def _api(self, method: str, raw_path: str, headers: dict[str, str], query: dict[str, str], body: bytes) -> Reply:
+    async def _api(
+        self,
+        receive: Receive,
+        send: Send,
+        method: str,
+        raw_path: str,
+        headers: dict[str, str],
+        query: dict[str, str],
+        body: bytes,
+    ) -> None:
         sandbox = self.sandbox
         found = self.router.match(method, raw_path[len("/v2") :])
         op, params = found if found else (None, {})
@@ -200,7 +212,29 @@ class SandboxApp:
             parsed = json.loads(body) if body.strip() else None
         except ValueError:
             parsed = None
-        if not self._authorized(headers):
+        fault = sandbox.faults.pick(op.name if op else None, method)
+
+        def record(status: int) -> None:
+            name = op.name if op else None
+            sandbox.requests.append(
+                RecordedRequest(method, raw_path, params, query, parsed, name, status, fault.fault if fault else None)
+            )
+
+        if fault is not None and fault.fault == "refuse":
+            raise RefusedConnection(f"{method} {raw_path}")
+        if fault is not None and fault.fault == "delay":
+            answered = False
+            try:
+                answered = await self._delay(receive, fault.seconds)
+            finally:
+                if not answered:  # cancelled or disconnected: the request was abandoned
+                    record(0)
+            if not answered:
+                return
+        extra: dict[str, str] = {}
+        if fault is not None and fault.fault not in ("delay", "drop"):
+            status, reply, extra = self._fault_reply(fault)
+        elif not self._authorized(headers):
             status, reply = 401, {"code": 124, "message": "Invalid access token."}
         elif op is None:
             status, reply = 404, {"code": 404, "message": f"No such API: {method} {raw_path}"}
@@ -212,10 +246,53 @@ class SandboxApp:
                 status, reply = sandbox.handle(call)
             except ZoomHTTPError as exc:
                 status, reply = exc.status, {"code": exc.code, "message": exc.message}
-        sandbox.requests.append(
-            RecordedRequest(method, raw_path, params, query, parsed, op.name if op else None, status)
-        )
-        return status, reply
+        if fault is not None and fault.fault == "drop":
+            record(0)
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
+            await send({"type": "http.response.body", "body": b'{"par', "more_body": True})
+            raise DroppedConnection(f"{method} {raw_path}")
+        record(status)
+        await respond(send, status, reply, extra)
+
+    def _fault_reply(self, fault: Fault) -> tuple[int, Any, dict[str, str]]:
+        if fault.fault == "rate_limit":
+            headers = {
+                "Retry-After": f"{fault.retry_after:g}",
+                "X-RateLimit-Category": "Light",
+                "X-RateLimit-Type": "QPS",
+                "X-RateLimit-Limit": "30",
+                "X-RateLimit-Remaining": "0",
+            }
+            return (
+                429,
+                {"code": 429, "message": "You have reached the maximum per-second rate limit for this API."},
+                headers,
+            )
+        if fault.fault == "expired_token":
+            return 401, {"code": 124, "message": "Access token is expired."}, {}
+        if fault.fault == "malformed":
+            return 200, b"<html><body>Bad gateway</body></html>", {"content-type": "text/html"}
+        return fault.status, {"code": fault.status, "message": f"Sandbox fault: HTTP {fault.status}."}, {}
+
+    async def _delay(self, receive: Receive, seconds: float) -> bool:
+        """Wait `seconds`; False when the client went away first (the request is then abandoned)."""
+        sandbox = self.sandbox
+        sandbox.in_flight += 1
+        finished = False
+        try:
+            with anyio.move_on_after(seconds):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return False
+                    if message["type"] == "http.request" and not message.get("more_body"):
+                        await anyio.sleep(seconds)  # a transport that never reports disconnects
+            finished = True
+            return True
+        finally:
+            sandbox.in_flight -= 1
+            if not finished:
+                sandbox.abandoned += 1
 
     async def _download(self, send: Send, headers: dict[str, str], file_id: str) -> None:
         if not self._authorized(headers):

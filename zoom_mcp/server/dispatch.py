@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import mcp_types as types
@@ -17,6 +18,15 @@ from zoom_mcp.request import ZoomRequest, build_request
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.gate import Gate, Stop
 from zoom_mcp.safety.policy import Policy
+from zoom_mcp.server.paging import (
+    ALL_PAGES,
+    DEFAULT_MAX_RECORDS,
+    MAX_RECORDS,
+    Progress,
+    RangeRefused,
+    collect,
+    windows,
+)
 from zoom_mcp.server.results import call_error, error_result, meta_result, success_result
 from zoom_mcp.server.tools import CONFIRMATION_TOKEN, DRY_RUN, ToolSpec, spec_for
 from zoom_mcp.zoom import ZoomCallError, ZoomClient
@@ -75,6 +85,12 @@ class ToolDispatcher:
             return error_result(str(exc))
         dry_run = bool(arguments.pop(DRY_RUN, False))
         token = arguments.pop(CONFIRMATION_TOKEN, None)
+        all_pages = bool(arguments.pop(ALL_PAGES, False))
+        max_records = int(arguments.pop(MAX_RECORDS, DEFAULT_MAX_RECORDS))
+        try:
+            spans = windows(op, arguments, datetime.now(UTC).date())
+        except RangeRefused as exc:
+            return error_result(f"Refused, nothing was sent to Zoom: {exc}.")
         request = build_request(op, arguments)
         where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
         if op.safety != "read":
@@ -87,7 +103,12 @@ class ToolDispatcher:
             if isinstance(decision, Stop):
                 return decision.result
         try:
-            response = await self.client.send(request)
+            if spans or all_pages:
+                request, response = await collect(
+                    self.client, op, arguments, spans, max_records, _progress_reporter(ctx)
+                )
+            else:
+                response = await self.client.send(request)
         except ZoomCallError as exc:
             log.info("%s failed: %s", op.name, exc)
             if op.safety != "read":
@@ -122,3 +143,13 @@ class ToolDispatcher:
         close = difflib.get_close_matches(name, [op.name for op in self._listed], n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         return f"Unknown tool {name!r}.{hint}"
+
+
+def _progress_reporter(ctx: ServerRequestContext[Any] | None) -> Progress:
+    """Progress notifications for the caller, when it asked for them (a no-op otherwise)."""
+
+    async def report(progress: float, total: float | None, message: str | None) -> None:
+        if ctx is not None:
+            await ctx.session.report_progress(progress, total, message)
+
+    return report

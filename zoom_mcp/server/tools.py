@@ -9,16 +9,20 @@ import mcp_types as types
 
 from zoom_mcp.catalog import Operation
 from zoom_mcp.safety.policy import Policy
+from zoom_mcp.server.paging import control_schema
 
 DRY_RUN = "dry_run"
 CONFIRMATION_TOKEN = "confirmation_token"
-CONTROL_ARGUMENTS = (DRY_RUN, CONFIRMATION_TOKEN)
+CONTROL_ARGUMENTS = (DRY_RUN, CONFIRMATION_TOKEN, "all_pages", "max_records")
 
 GATED_NOTE = (
     " Needs a person's confirmation: unless the client asks them itself, the first call sends nothing and returns a "
     "preview with a confirmation_token; show the preview to the user and only if they approve call again with the "
     "same arguments plus confirmation_token."
 )
+
+
+RANGE_NOTE = " Longer from/to ranges are split into allowed windows and merged for you."
 
 
 @dataclass(frozen=True)
@@ -30,13 +34,16 @@ class ToolSpec:
 
 def spec_for(op: Operation, policy: Policy) -> ToolSpec:
     schema = op.input_schema
+    paging = control_schema(op)
+    if paging:
+        schema = {**schema, "properties": {**schema["properties"], **paging}}
     gated = policy.gated(op)
     if op.safety != "read":
         extra: dict[str, Any] = {DRY_RUN: {"type": "boolean", "description": "true: return the request, send nothing"}}
         if gated:
             extra[CONFIRMATION_TOKEN] = {"type": "string", "description": "from this tool's confirmation preview"}
         schema = {**schema, "properties": {**schema["properties"], **extra}}
-    description = op.description + (GATED_NOTE if gated else "")
+    description = op.description + (RANGE_NOTE if op.date_range.get("split") else "") + (GATED_NOTE if gated else "")
     tool = types.Tool(
         name=op.name,
         title=op.title,

@@ -1,17 +1,27 @@
-"""The one shared, authenticated HTTP client every session and tool call goes through."""
+"""The one shared, authenticated HTTP client every session and tool call goes through.
+
+One concern per layer, as in httpx: pacing (per rate-limit label) -> retries (see `retry`)
+-> auth (token, refresh on 401) -> a single HTTP exchange.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.request import ZoomRequest
-from zoom_mcp.zoom.errors import ZoomAPIError, ZoomResponseError, ZoomTransportError
+from zoom_mcp.zoom.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError
+from zoom_mcp.zoom.pacing import Pacer
+from zoom_mcp.zoom.retry import RETRY_STATUSES, SAFE_TO_REPEAT, RetryPolicy, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +30,24 @@ log = logging.getLogger(__name__)
 class ZoomResponse:
     status: int
     data: Any  # parsed JSON, or None for an empty body (204)
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """One attempt that did not give an answer to return."""
+
+    error: ZoomCallError
+    retry: bool
+    wait: float | None = None  # what Zoom asked for (Retry-After); None: our own backoff
+    reached_zoom: bool = True  # False only when the request provably never left
 
 
 class ZoomClient:
     """Sends plain `ZoomRequest`s to Zoom and returns parsed answers or raises from `errors`.
 
-    `transport` is the seam for the in-process sandbox (an `httpx2.ASGITransport`) and tests.
+    `transport` is the seam for the in-process sandbox (an `httpx2.ASGITransport`) and tests;
+    `clock`, `sleep` and `rng` are injectable so retry timing is testable without waiting.
     """
 
     def __init__(
@@ -35,9 +57,19 @@ class ZoomClient:
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         timeout: httpx2.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        rng: random.Random | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
+        self.retry = retry or RetryPolicy()
+        self.pacer = pacer
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
         self._http = httpx2.AsyncClient(
             auth=auth,
             transport=transport,
@@ -59,20 +91,88 @@ class ZoomClient:
         return self.base_url + request.path
 
     async def send(self, request: ZoomRequest) -> ZoomResponse:
-        # The path is already percent-encoded; httpx keeps existing escapes as they are.
+        policy = self.retry
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            if self.pacer is not None:
+                await self.pacer.wait(request.rate_limit)
+            outcome = await self._attempt(request)
+            if isinstance(outcome, ZoomResponse):
+                return ZoomResponse(outcome.status, outcome.data, attempt)
+            elapsed = self._clock() - started
+            left = policy.max_total - elapsed
+            delay = outcome.wait if outcome.wait is not None else policy.backoff(attempt, self._rng)
+            if not outcome.retry or attempt >= policy.max_attempts or delay > left:
+                raise self._gave_up(request, outcome, attempt, elapsed, delay if delay > left else None)
+            log.info("%s %s: %s; retry %d in %.2fs", request.method, request.path, outcome.error, attempt, delay)
+            await self._sleep(delay)
+
+    async def _attempt(self, request: ZoomRequest) -> ZoomResponse | _Failure:
+        safe = request.method in SAFE_TO_REPEAT
         try:
+            # The path is already percent-encoded; httpx keeps existing escapes as they are.
             response = await self._http.request(
                 request.method,
                 self.url_for(request),
                 params=request.query or None,
                 json=request.json if request.json is not None else None,
             )
+        except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
+            # The request never left: repeating it is safe whatever the method.
+            error = ZoomTransportError(f"could not connect to Zoom ({type(exc).__name__}: {exc})")
+            return _Failure(error, retry=True, reached_zoom=False)
         except httpx2.TimeoutException as exc:
-            raise ZoomTransportError(f"Zoom did not answer in time ({type(exc).__name__}).") from exc
+            return _Failure(ZoomTransportError(f"Zoom did not answer in time ({type(exc).__name__})"), retry=safe)
         except httpx2.TransportError as exc:
-            raise ZoomTransportError(f"Could not reach Zoom ({type(exc).__name__}: {exc}).") from exc
-        log.debug("%s %s -> %s", request.method, request.path, response.status_code)
-        return _parse(request, response)
+            return _Failure(
+                ZoomTransportError(f"the connection to Zoom failed ({type(exc).__name__}: {exc})"), retry=safe
+            )
+        status = response.status_code
+        log.debug("%s %s -> %s", request.method, request.path, status)
+        try:
+            return _parse(request, response)
+        except ZoomAPIError as error:
+            if status == 429:
+                return _Failure(error, retry=True, wait=_retry_after(response) or 1.0)
+            return _Failure(error, retry=safe and status in RETRY_STATUSES)
+
+    def _gave_up(
+        self, request: ZoomRequest, failure: _Failure, attempts: int, elapsed: float, too_long: float | None
+    ) -> ZoomCallError:
+        """The final error, saying what happened, how often it was tried, and whether a write may have landed."""
+        error = failure.error
+        error.attempts = attempts
+        text = (
+            error.args[0] if isinstance(error, ZoomAPIError) else f"{error.args[0]} ({request.method} {request.path})"
+        )
+        notes = [f"{attempts} attempt{'s' if attempts > 1 else ''} over {elapsed:.1f}s."] if failure.retry else []
+        if too_long is not None:
+            notes.append(f"The next try would have been in {too_long:.0f}s, beyond the retry budget.")
+        server_side = isinstance(error, ZoomTransportError) or (
+            isinstance(error, ZoomAPIError) and error.status in RETRY_STATUSES
+        )
+        if request.method not in SAFE_TO_REPEAT and server_side:
+            if failure.reached_zoom:
+                notes.append(
+                    f"This {request.method} may have been applied: check before calling again "
+                    "(it was not repeated, to avoid a duplicate)."
+                )
+            else:
+                notes.append("It never reached Zoom, so nothing was applied.")
+        elif isinstance(error, ZoomAPIError) and error.status == 429:
+            notes.append("Zoom's rate limit persisted; wait before calling again.")
+        error.args = (" ".join([text, *notes]),)
+        return error
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    for header in ("Retry-After", "X-RateLimit-Reset"):
+        value = retry_after_seconds(response.headers.get(header))
+        if value is not None:
+            return value
+    return None
 
 
 def _parse(request: ZoomRequest, response: httpx2.Response) -> ZoomResponse:

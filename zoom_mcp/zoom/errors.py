@@ -11,7 +11,9 @@ from __future__ import annotations
 
 
 class ZoomCallError(Exception):
-    """Base of the tree. `message` is safe to show to a model: it never holds a secret."""
+    """Base of the tree. Its text is safe to show to a model: it never holds a secret."""
+
+    attempts: int = 1
 
 
 class ZoomAPIError(ZoomCallError):
