@@ -48,6 +48,7 @@ async def session(
     pacer: Pacer | None = None,
     sleep: Sleeps | None = None,
     retry: RetryPolicy = FAST,
+    mode: str = "auto",
 ) -> AsyncIterator[Client]:
     """An MCP session whose shared client reaches the sandbox in-process, or over HTTP at `base`."""
     auth = ServerToServerOAuth(
@@ -65,7 +66,7 @@ async def session(
         pacer=pacer,
         sleep=sleep or Sleeps(),
     )
-    async with client, Client(build_server(CATALOG, client, policy=Policy(confirm="off"))) as mcp:
+    async with client, Client(build_server(CATALOG, client, policy=Policy(confirm="off")), mode=mode) as mcp:
         yield mcp
 
 
@@ -324,12 +325,13 @@ async def _cancel_slow_call(mcp: Client) -> None:
         raise AssertionError("the slow call should have been cancelled")
 
 
+@pytest.mark.parametrize("mode", ["legacy", "auto"])  # notifications/cancelled, and 2026-07-28's structural cancel
 @pytest.mark.parametrize("over_http", [False, True])
-async def test_cancelling_a_call_abandons_the_upstream_request(over_http: bool) -> None:
+async def test_cancelling_a_call_abandons_the_upstream_request(over_http: bool, mode: str) -> None:
     sandbox = Sandbox()
     sandbox.faults.add("delay", seconds=30, times=1, operation="get_meeting")
     with serve_sandbox(sandbox) as base:
-        async with session(sandbox, base=base if over_http else None) as mcp:
+        async with session(sandbox, base=base if over_http else None, mode=mode) as mcp:
             await _cancel_slow_call(mcp)
             with anyio.fail_after(10):
                 while sandbox.in_flight or not sandbox.abandoned:
