@@ -9,7 +9,16 @@ import sys
 from typing import Any
 
 from zoom_mcp import __version__
-from zoom_mcp.config import ENVIRONMENT, ConfigError, SafetySettings, Settings, load_safety, load_settings
+from zoom_mcp.config import (
+    ENVIRONMENT,
+    ConfigError,
+    SafetySettings,
+    Settings,
+    TransportSettings,
+    load_safety,
+    load_settings,
+    load_transport,
+)
 
 COMMANDS = ("serve", "tools", "call", "sandbox")
 
@@ -38,6 +47,29 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     safety.add_argument("--audit-log", metavar="PATH", help="append a JSON line per write/destructive attempt")
 
 
+def _add_transport_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("transport")
+    group.add_argument(
+        "--transport",
+        choices=("stdio", "http", "sse"),
+        default=None,
+        help="stdio (default); http: streamable HTTP at /mcp; sse: SSE at /sse (+ /messages/)",
+    )
+    group.add_argument("--host", help="address to bind for http/sse (default 127.0.0.1)")
+    group.add_argument("--port", type=int, help="port for http/sse (default 8000)")
+    group.add_argument(
+        "--stateless",
+        action="store_true",
+        help="streamable HTTP without server-side sessions, for several replicas behind a load balancer",
+    )
+    group.add_argument("--auth-token-file", metavar="PATH", help="file with the bearer token clients must send")
+    group.add_argument("--allowed-origins", metavar="A,B", help="Origin patterns allowed besides loopback")
+    group.add_argument(
+        "--session-idle-timeout", type=float, metavar="SECONDS", help="close idle sessions (default 1800)"
+    )
+    group.add_argument("--max-body-bytes", type=int, metavar="N", help="largest request body (default 1048576)")
+
+
 def build_parser(command: str = "serve") -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     if command == "serve":
@@ -50,6 +82,7 @@ def build_parser(command: str = "serve") -> argparse.ArgumentParser:
         )
         parser.add_argument("--version", action="version", version=f"zoom-mcp {__version__}")
         _add_server_options(parser)
+        _add_transport_options(parser)
         return parser
     parser = argparse.ArgumentParser(prog=f"zoom-mcp {command}", epilog=_env_help(), formatter_class=formatter)
     if command == "tools":
@@ -84,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return _serve_sandbox(args.host, args.port, args.faults)
     try:
         settings = load_settings(sandbox=args.sandbox)
+        transport = load_transport(**_transport_flags(args)) if command == "serve" else None
         safety = load_safety(
             confirm=args.confirm,
             read_only=args.read_only,
@@ -102,9 +136,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if command == "serve":
+            assert transport is not None
             if settings.sandbox:
                 print("zoom-mcp: SANDBOX MODE - serving the embedded fake Zoom; all data is made up.", file=sys.stderr)
-            anyio.run(_serve_stdio, settings, safety)
+            if transport.transport == "stdio":
+                anyio.run(_serve_stdio, settings, safety)
+            else:
+                anyio.run(_serve_http, settings, safety, transport)
             return 0
         if command == "tools":
             return anyio.run(_list_tools, settings, safety)
@@ -115,6 +153,43 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a policy naming unknown toolsets or tools
         print(f"zoom-mcp: {exc}", file=sys.stderr)
         return 2
+
+
+def _transport_flags(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "transport": args.transport,
+        "host": args.host,
+        "port": args.port,
+        "stateless": args.stateless,
+        "token_file": args.auth_token_file,
+        "allowed_origins": args.allowed_origins,
+        "session_idle_timeout": args.session_idle_timeout,
+        "max_body_bytes": args.max_body_bytes,
+    }
+
+
+async def _serve_http(settings: Settings, safety: SafetySettings, transport: TransportSettings) -> None:
+    from zoom_mcp.runtime import running_server
+    from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app, is_loopback, serve_http
+    from zoom_mcp.transport.security import DEFAULT_ORIGINS
+
+    options = HttpOptions(transport.host, transport.port, transport.stateless, transport.session_idle_timeout)
+    security = HttpSecurity(
+        token=transport.token,
+        allowed_origins=DEFAULT_ORIGINS + transport.allowed_origins,
+        check_host=is_loopback(transport.host),
+        max_body_bytes=transport.max_body_bytes,
+    )
+    async with running_server(settings, safety) as server:
+        app = build_app(server, options, security, sandbox=settings.sandbox)
+        where = f"http://{transport.host}:{transport.port}"
+        path = "/sse" if transport.transport == "sse" else "/mcp"
+        print(
+            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz)"
+            + (" - stateless" if transport.stateless else ""),
+            file=sys.stderr,
+        )
+        await serve_http(app, options)
 
 
 def _parse_arguments(text: str) -> dict[str, Any] | None:

@@ -38,6 +38,16 @@ ENVIRONMENT = (
     ("ZOOM_MCP_RETRY_BUDGET", "seconds a request may spend on retries in total (default 60)"),
     ("ZOOM_MCP_CONNECT_TIMEOUT", "seconds to connect to Zoom (default 10)"),
     ("ZOOM_MCP_READ_TIMEOUT", "seconds to wait for Zoom's answer (default 30)"),
+    ("ZOOM_MCP_TRANSPORT", "stdio (default), http (streamable HTTP at /mcp) or sse (at /sse); same as --transport"),
+    ("ZOOM_MCP_HOST", "address to bind for http/sse (default 127.0.0.1)"),
+    ("ZOOM_MCP_PORT", "port for http/sse (default 8000)"),
+    ("ZOOM_MCP_AUTH_TOKEN", "bearer token every HTTP request must carry (required to bind beyond loopback)"),
+    ("ZOOM_MCP_AUTH_TOKEN_FILE", "file holding that token (instead of ZOOM_MCP_AUTH_TOKEN)"),
+    (
+        "ZOOM_MCP_ALLOWED_ORIGINS",
+        "comma-separated Origin patterns allowed besides loopback, e.g. https://app.example.com",
+    ),
+    ("ZOOM_MCP_REDIS_URL", "Redis for single-use confirmation tokens across replicas (--stateless)"),
     ("ZOOM_MCP_SANDBOX_FAULTS", "sandbox only: JSON fault rules (429, 5xx, delays, drops; see README)"),
 )
 
@@ -170,6 +180,7 @@ class SafetySettings:
     audit_log: str | None = None
     secret: Secret | None = field(default=None, repr=False)
     confirm_ttl: float = 300.0
+    redis_url: Secret | None = field(default=None, repr=False)
 
 
 def _names(value: str | None) -> frozenset[str]:
@@ -210,4 +221,65 @@ def load_safety(
         audit_log=audit_log or env.get("ZOOM_MCP_AUDIT_LOG") or None,
         secret=Secret(secret) if secret else None,
         confirm_ttl=ttl,
+        redis_url=Secret(env["ZOOM_MCP_REDIS_URL"]) if env.get("ZOOM_MCP_REDIS_URL") else None,
+    )
+
+
+@dataclass(frozen=True)
+class TransportSettings:
+    transport: str = "stdio"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    stateless: bool = False
+    token: Secret | None = field(default=None, repr=False)
+    allowed_origins: tuple[str, ...] = ()
+    session_idle_timeout: float = 1800.0
+    max_body_bytes: int = 1024 * 1024
+
+
+def load_transport(
+    env: Mapping[str, str] | None = None,
+    *,
+    transport: str | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    stateless: bool = False,
+    token_file: str | None = None,
+    allowed_origins: str | None = None,
+    session_idle_timeout: float | None = None,
+    max_body_bytes: int | None = None,
+) -> TransportSettings:
+    """Flags win over environment variables. Refuses a public bind without a bearer token."""
+    env = os.environ if env is None else env
+    kind = (transport or env.get("ZOOM_MCP_TRANSPORT") or "stdio").lower()
+    if kind not in ("stdio", "http", "sse"):
+        raise ConfigError(f"--transport must be stdio, http or sse; got {kind!r}")
+    bind = host or env.get("ZOOM_MCP_HOST") or "127.0.0.1"
+    token = env.get("ZOOM_MCP_AUTH_TOKEN") or None
+    path = token_file or env.get("ZOOM_MCP_AUTH_TOKEN_FILE")
+    if path:
+        try:
+            token = open(path, encoding="utf-8").read().strip() or None  # noqa: SIM115 - read once
+        except OSError as exc:
+            raise ConfigError(f"cannot read the auth token file {path}: {exc.strerror}") from exc
+    if kind != "stdio" and not token:
+        from zoom_mcp.transport.security import is_loopback
+
+        if not is_loopback(bind):
+            raise ConfigError(
+                f"Refusing to serve on {bind}: beyond loopback, anyone who can reach the port could act on the "
+                "Zoom account. Set a bearer token (ZOOM_MCP_AUTH_TOKEN or --auth-token-file) that every client "
+                "must send, or bind to 127.0.0.1."
+            )
+    return TransportSettings(
+        transport=kind,
+        host=bind,
+        port=port or int(_number(env, "ZOOM_MCP_PORT", 8000, int)),
+        stateless=stateless,
+        token=Secret(token) if token else None,
+        allowed_origins=tuple(
+            _names(allowed_origins if allowed_origins is not None else env.get("ZOOM_MCP_ALLOWED_ORIGINS"))
+        ),
+        session_idle_timeout=session_idle_timeout or 1800.0,
+        max_body_bytes=max_body_bytes or 1024 * 1024,
     )

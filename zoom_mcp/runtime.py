@@ -101,7 +101,12 @@ def safety_parts(safety: SafetySettings, catalog: Catalog) -> tuple[Policy, Conf
         tools=safety.tools,
     )
     policy.check(catalog)
-    tokens = ConfirmationTokens(safety.secret.encode() if safety.secret else None, ttl=safety.confirm_ttl)
+    used = None
+    if safety.redis_url:
+        from zoom_mcp.safety.redis_tokens import RedisUsedTokens
+
+        used = RedisUsedTokens(safety.redis_url)
+    tokens = ConfirmationTokens(safety.secret.encode() if safety.secret else None, ttl=safety.confirm_ttl, used=used)
     audit = AuditLog(Path(safety.audit_log) if safety.audit_log else None)
     return policy, tokens, audit
 

@@ -21,6 +21,7 @@ from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, R
 from zoom_mcp.sandbox.defaults import default_handler
 from zoom_mcp.sandbox.faults import DroppedConnection, FaultPlan, RefusedConnection
 from zoom_mcp.sandbox.seed import seed as seed_state
+from zoom_mcp.sandbox.shape import check_body, conform
 from zoom_mcp.sandbox.state import State
 
 __all__ = [
@@ -56,8 +57,10 @@ class Sandbox:
         clock: Callable[[], float] = time.time,
         token_lifetime: int = 3599,
         credentials: SandboxCredentials = SANDBOX_CREDENTIALS,
-        seeded: bool = True,
+        seed: bool = True,
+        seeded: bool | None = None,  # older spelling of `seed`
     ) -> None:
+        """`clock` drives token expiry and seeded dates; `seed=False` starts an empty account."""
         self.catalog = catalog or load_catalog()
         self.clock = clock
         self.token_lifetime = token_lifetime
@@ -69,12 +72,20 @@ class Sandbox:
         self.faults = FaultPlan()
         self.in_flight = 0  # requests the sandbox is still working on (delay faults)
         self.abandoned = 0  # requests whose client went away before the answer
-        if seeded:
+        should_seed = seed if seeded is None else seeded
+        if should_seed:
             seed_state(self.state, datetime.fromtimestamp(clock(), UTC))
         self.app = SandboxApp(self)
 
     def handle(self, call: Call) -> Reply:
-        return HANDLERS.get(call.op.name, default_handler)(call)
+        """Check the body as Zoom's gateway would, run the handler, and answer in the reference's field names."""
+        check_body(call.op.body_schema, call.body)
+        status, body = HANDLERS.get(call.op.name, default_handler)(call)
+        if status == 204:
+            return status, None
+        if 200 <= status < 300 and call.op.response_schema is not None:
+            body = conform(call.op.response_schema, body)
+        return status, body
 
     def mutating_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method != "GET"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,14 +28,22 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 STATIC_TOKEN = "sandbox-token"  # always valid, so ZOOM_ACCESS_TOKEN=sandbox-token works too
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_ENCODED_SLASH = re.compile(r"%2[Ff]")
 
 
 class ZoomHTTPError(Exception):
-    """Raised by handlers; becomes Zoom's error shape `{"code", "message"}`."""
+    """Raised by handlers; becomes Zoom's error shape `{"code", "message"}` (plus `errors` for validation)."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, status: int, code: int, message: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors:
+            out["errors"] = self.errors
+        return out
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,23 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
     def error(self, status: int, code: int, fallback: str, **fill: Any) -> ZoomHTTPError:
-        """Zoom's error for `code`, worded as this operation's reference words it when it lists that code."""
-        template = next((e.message for e in self.op.errors if e.code == code), fallback)
-        values = {**self.params, **{k: str(v) for k, v in fill.items()}}
-        for key, value in values.items():
-            template = template.replace("{" + key + "}", value)
-        return ZoomHTTPError(status, code, template)
+        """Zoom's error for `code`, worded as this operation's reference words it when it lists that code.
+
+        Placeholders are filled from the path values and `fill` (matched case-insensitively, since the
+        reference spells them loosely: `{meetingUUId}`, `{0}`), and `{accountId}` from the credentials.
+        """
+        documented = [e for e in self.op.errors if e.code == code]
+        exact = [e for e in documented if e.status == status]
+        template = (exact or documented)[0].message if documented else fallback
+        values = {"accountid": self.sandbox.credentials.account_id}
+        values.update({k.lower(): str(v) for k, v in {**self.params, **fill}.items()})
+        if self.params:
+            values.setdefault("0", str(next(iter(self.params.values()))))
+
+        def fill_in(match: re.Match[str]) -> str:
+            return values.get(match.group(1).lower(), match.group(0))
+
+        return ZoomHTTPError(status, code, _PLACEHOLDER.sub(fill_in, template))
 
 
 Reply = tuple[int, Any]
@@ -74,13 +94,15 @@ Handler = Callable[[Call], Reply]
 
 
 def decode_segment(raw: str) -> str:
+    """One path value: decoded once, and once more if that still leaves an encoded `/`.
+
+    Zoom's rule: UUIDs that begin with `/` or contain `//` arrive encoded twice (clients may
+    double-encode any UUID with a `/`). Only an encoded slash triggers the second pass, so other
+    IDs round-trip exactly (`%2e%2e` stays `%2e%2e`). Decoding happens after the path was split,
+    so an encoded `/` never makes a new segment: `..%2Fusers%2Fme` stays one (unknown) ID.
+    """
     once = unquote(raw)
-    # Zoom's rule: UUIDs that begin with / or contain // arrive encoded twice.
-    if "%" in once:
-        twice = unquote(once)
-        if twice.startswith("/") or "//" in twice:
-            return twice
-    return once
+    return unquote(once) if _ENCODED_SLASH.search(once) else once
 
 
 class Router:
@@ -147,33 +169,35 @@ class SandboxApp:
         body = await read_body(receive)
         method = scope["method"]
         if raw_path == "/oauth/token" and method == "POST":
-            status, reply = self._token(headers, body)
+            status, reply = self._token(headers, query, body)
             await respond(send, status, reply)
         elif raw_path.startswith("/rec/download/") and method == "GET":
-            await self._download(send, headers, raw_path.rsplit("/", 1)[-1])
+            await self._download(send, headers, query, raw_path.rsplit("/", 1)[-1])
         elif raw_path.startswith("/v2/"):
             await self._api(receive, send, method, raw_path, headers, query, body)
         else:
             await respond(send, 404, {"code": 404, "message": "Not found."})
 
-    def _token(self, headers: dict[str, str], body: bytes) -> Reply:
+    def _token(self, headers: dict[str, str], query: dict[str, str], body: bytes) -> Reply:
+        """Server-to-Server OAuth. Zoom documents the parameters in the query string; clients also form-post them."""
         sandbox = self.sandbox
         sandbox.token_requests += 1
         creds = sandbox.credentials
-        form = dict(parse_qsl(body.decode("utf-8", "replace")))
+        form = {**query, **dict(parse_qsl(body.decode("utf-8", "replace")))}
+        scheme, _, encoded = headers.get("authorization", "").partition(" ")
         try:
-            client_id, _, secret = base64.b64decode(headers.get("authorization", "")[6:]).decode().partition(":")
+            client_id, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
         except ValueError:
             client_id, secret = "", ""
-        if not headers.get("authorization", "").startswith("Basic ") or (client_id, secret) != (
-            creds.client_id,
-            creds.client_secret,
-        ):
+        if scheme.lower() != "basic" or (client_id, secret) != (creds.client_id, creds.client_secret):
             return 401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
-        if form.get("grant_type") != "account_credentials":
-            return 400, {"reason": "Unsupported grant type", "error": "unsupported_grant_type"}
+        grant = form.get("grant_type")
+        if grant != "account_credentials":
+            reason = "Missing grant_type" if not grant else "Unsupported grant_type"
+            return 400, {"reason": reason, "error": "invalid_request"}
         if form.get("account_id") != creds.account_id:
-            return 400, {"reason": "Invalid account_id", "error": "invalid_request"}
+            reason = "Missing account_id" if not form.get("account_id") else "Invalid account_id"
+            return 400, {"reason": reason, "error": "invalid_request"}
         token = secrets.token_urlsafe(24)
         sandbox.tokens[token] = sandbox.clock() + sandbox.token_lifetime
         scopes = sorted({scope for op in sandbox.catalog for scope in op.scopes})
@@ -185,11 +209,13 @@ class SandboxApp:
             "api_url": "https://api.zoom.us",
         }
 
-    def _authorized(self, headers: dict[str, str]) -> bool:
-        auth = headers.get("authorization", "")
-        if not auth.startswith("Bearer "):
+    def _authorized(self, headers: dict[str, str], query_token: str | None = None) -> bool:
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            token = query_token or ""
+        token = token.strip()
+        if not token:
             return False
-        token = auth[7:]
         if token == STATIC_TOKEN:
             return True
         expires = self.sandbox.tokens.get(token)
@@ -245,7 +271,7 @@ class SandboxApp:
             try:
                 status, reply = sandbox.handle(call)
             except ZoomHTTPError as exc:
-                status, reply = exc.status, {"code": exc.code, "message": exc.message}
+                status, reply = exc.status, exc.body()
         if fault is not None and fault.fault == "drop":
             record(0)
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
@@ -294,11 +320,12 @@ class SandboxApp:
             if not finished:
                 sandbox.abandoned += 1
 
-    async def _download(self, send: Send, headers: dict[str, str], file_id: str) -> None:
-        if not self._authorized(headers):
+    async def _download(self, send: Send, headers: dict[str, str], query: dict[str, str], file_id: str) -> None:
+        """A recording file's bytes; like Zoom, the token may also come as `?access_token=`."""
+        if not self._authorized(headers, query.get("access_token")):
             await respond(send, 401, {"code": 124, "message": "Invalid access token."})
             return
-        content = self.sandbox.state.file_content.get(unquote(file_id))
+        content = self.sandbox.state.download(unquote(file_id))
         if content is None:
             await respond(send, 404, {"code": 3301, "message": "There is no recording for this meeting."})
             return

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from zoom_mcp.sandbox.app import Call, Handler, Reply, ZoomHTTPError
-from zoom_mcp.sandbox.state import State, as_int, now_utc, paginate
+from zoom_mcp.sandbox.state import State, as_int, missing_meeting, now_utc, paginate
 
 
 def _state(call: Call) -> State:
@@ -16,7 +16,7 @@ def _state(call: Call) -> State:
 def _archive(call: Call) -> dict[str, Any]:
     found = _state(call).archives.get(call.params["meetingUUID"])
     if found is None:
-        raise call.error(404, 3001, "Meeting does not exist: {meetingUUID}.", meetingUUId=call.params["meetingUUID"])
+        raise call.error(404, 3001, "Meeting does not exist: {meetingUUID}.")
     return found
 
 
@@ -30,17 +30,22 @@ def list_archived_files(call: Call) -> Reply:
 
 
 def get_archived_file_statistics(call: Call) -> Reply:
+    """Counts by extension and status, in the reference's `<ext>_file_count` / `<status>_file_count` names."""
     archives = list(_state(call).archives.values())
     files = [f for a in archives for f in a["archive_files"]]
-    by_ext: dict[str, int] = {}
+    by_ext = {f"{ext}_file_count": 0 for ext in ("json", "m4a", "mp4", "txt", "vtt")}
+    by_status = {f"{status}_file_count": 0 for status in ("completed", "failed", "processing")}
     for f in files:
-        by_ext[f["file_extension"]] = by_ext.get(f["file_extension"], 0) + 1
+        ext_key = f"{f['file_extension'].lower()}_file_count"
+        by_ext[ext_key] = by_ext.get(ext_key, 0) + 1
+        by_status[f"{f['status']}_file_count"] = by_status.get(f"{f['status']}_file_count", 0) + 1
+    now = now_utc(call)
     return 200, {
-        "from": call.query.get("from", ""),
-        "to": call.query.get("to", ""),
+        "from": call.query.get("from") or (now - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "to": call.query.get("to") or now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "total_records": len(archives),
-        "statistic_by_file_extension": {f"{k.lower()}_files": v for k, v in by_ext.items()},
-        "statistic_by_file_status": {"completed_files": len(files)},
+        "statistic_by_file_extension": by_ext,
+        "statistic_by_file_status": by_status,
     }
 
 
@@ -63,10 +68,11 @@ def update_archived_file_auto_delete(call: Call) -> Reply:
 
 
 def _live(call: Call) -> dict[str, Any]:
+    """A meeting in progress; others (ended, scheduled, unknown) answer as Zoom does for a missing meeting."""
     meeting_id = as_int(call.params["meetingId"])
     found = _state(call).live.get(meeting_id) if meeting_id is not None else None
     if found is None:
-        raise ZoomHTTPError(404, 3001, f"Meeting does not exist: {call.params['meetingId']}.")
+        raise missing_meeting(call, call.params["meetingId"])
     return found
 
 
@@ -93,6 +99,10 @@ def control_live_meeting(call: Call) -> Reply:
     if not method:
         raise ZoomHTTPError(400, 300, "Invalid parameter: method.")
     live["events"].append({"method": method, "params": (call.body or {}).get("params")})
+    if method.startswith("recording."):
+        live["recording"] = {"start": "started", "resume": "started", "stop": "stopped", "pause": "paused"}.get(
+            method.split(".", 1)[1], live.get("recording", "stopped")
+        )
     return 202, None
 
 

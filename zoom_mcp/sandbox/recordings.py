@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from zoom_mcp.sandbox.app import Call, Handler, Reply, ZoomHTTPError
@@ -41,19 +41,11 @@ def list_user_recordings(call: Call) -> Reply:
         and start <= _time(m) < end
         and (wanted_id is None or m["id"] == wanted_id)
     ]
-    page = paginate(
-        call,
-        meetings,
-        "meetings",
-        **{"from": start.date().isoformat(), "to": (end - timedelta(days=1)).date().isoformat()},
-    )
-    page["page_count"] = 1 if meetings else 0
-    return 200, page
+    window = {"from": start.date().isoformat(), "to": (end - timedelta(days=1)).date().isoformat()}
+    return 200, paginate(call, meetings, "meetings", **window)
 
 
-def _time(meeting: dict[str, Any]) -> Any:
-    from datetime import datetime
-
+def _time(meeting: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00"))
 
 
@@ -65,29 +57,34 @@ def get_meeting_recordings(call: Call) -> Reply:
     return 200, out
 
 
+def _remove(call: Call, meeting: dict[str, Any], files: list[dict[str, Any]]) -> None:
+    """`action=trash` (Zoom's default) keeps the files recoverable for 30 days; `action=delete` is final."""
+    action = call.query.get("action") or "trash"
+    if action not in ("trash", "delete"):
+        raise ZoomHTTPError(400, 300, "Invalid parameter: action.")
+    gone = {f["id"] for f in files}
+    meeting["recording_files"] = [f for f in meeting["recording_files"] if f["id"] not in gone]
+    if action == "trash":
+        stamp = iso(now_utc(call))
+        meeting["trashed_files"] += [{**f, "deleted_time": stamp} for f in files]
+    else:
+        for file_id in gone:
+            _state(call).file_content.pop(file_id, None)
+    refresh_totals(meeting)
+
+
 def delete_meeting_recordings(call: Call) -> Reply:
     meeting = _state(call).recording(call)
-    permanent = call.query.get("action") == "delete"
-    if not permanent:
-        stamp = iso(now_utc(call))
-        meeting["trashed_files"] += [
-            {**f, "status": "deleted", "deleted_time": stamp} for f in meeting["recording_files"]
-        ]
-    meeting["recording_files"] = []
-    refresh_totals(meeting)
+    _remove(call, meeting, list(meeting["recording_files"]))
     return 204, None
 
 
 def delete_recording_file(call: Call) -> Reply:
     meeting = _state(call).recording(call)
-    file_id = call.params["recordingId"]
-    found = [f for f in meeting["recording_files"] if f["id"] == file_id]
+    found = [f for f in meeting["recording_files"] if f["id"] == call.params["recordingId"]]
     if not found:
-        raise ZoomHTTPError(404, 3301, "There is no recording for this meeting.")
-    meeting["recording_files"] = [f for f in meeting["recording_files"] if f["id"] != file_id]
-    if call.query.get("action") != "delete":
-        meeting["trashed_files"].append({**found[0], "status": "deleted", "deleted_time": iso(now_utc(call))})
-    refresh_totals(meeting)
+        raise call.error(404, 3301, "There is no recording for this meeting.")
+    _remove(call, meeting, found)
     return 204, None
 
 
@@ -99,7 +96,7 @@ def _trashed(call: Call, key: str) -> dict[str, Any]:
         candidates = [m for m in state.recordings.values() if m["id"] == as_int(value) and m["trashed_files"]]
         meeting = candidates[0] if candidates else None
     if meeting is None:
-        raise ZoomHTTPError(404, 3301, "There is no recording for this meeting.")
+        raise call.error(404, 3301, "There is no recording for this meeting.")
     if (call.body or {}).get("action", "recover") != "recover":
         raise ZoomHTTPError(400, 300, "Invalid parameter: action.")
     return meeting
@@ -110,13 +107,20 @@ def _restore(meeting: dict[str, Any], files: list[dict[str, Any]]) -> None:
         restored = {k: v for k, v in f.items() if k != "deleted_time"}
         meeting["recording_files"].append({**restored, "status": "completed"})
     meeting["trashed_files"] = [f for f in meeting["trashed_files"] if f not in files]
+    meeting["recording_files"].sort(key=_seq)
     refresh_totals(meeting)
+
+
+def _seq(recording_file: dict[str, Any]) -> int:
+    """Seeded file IDs end in their sequence number; restoring puts files back in that order."""
+    tail = recording_file["id"].rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def recover_meeting_recordings(call: Call) -> Reply:
     meeting = _trashed(call, "meetingUUID")
     if not meeting["trashed_files"]:
-        raise ZoomHTTPError(404, 3301, "There is no recording for this meeting.")
+        raise call.error(404, 3301, "There is no recording for this meeting.")
     _restore(meeting, list(meeting["trashed_files"]))
     return 200, None
 
@@ -125,7 +129,7 @@ def recover_recording_file(call: Call) -> Reply:
     meeting = _trashed(call, "meetingId")
     files = [f for f in meeting["trashed_files"] if f["id"] == call.params["recordingId"]]
     if not files:
-        raise ZoomHTTPError(404, 3301, "There is no recording for this meeting.")
+        raise call.error(404, 3301, "There is no recording for this meeting.")
     _restore(meeting, files)
     return 204, None
 
@@ -160,7 +164,7 @@ def _recording_meeting_id(call: Call) -> int:
     state = _state(call)
     meeting_id = as_int(call.params["meetingId"])
     if meeting_id is None or not any(m["id"] == meeting_id for m in state.recordings.values()):
-        raise ZoomHTTPError(404, 3301, "There is no recording for this meeting.")
+        raise call.error(404, 3301, "There is no recording for this meeting.")
     return meeting_id
 
 
@@ -178,10 +182,11 @@ def add_recording_registrant(call: Call) -> Reply:
     body = call.body or {}
     if not body.get("email") or not body.get("first_name"):
         raise ZoomHTTPError(400, 300, "Validation failed: email and first_name are required.")
+    settings = state.recording_settings.get(_latest_uuid(state, meeting_id), {})
     registrant = {
         **body,
         "id": state.new_key(),
-        "status": "approved",
+        "status": "pending" if settings.get("approval_type") == 1 else "approved",  # 1 = manual approval
         "create_time": iso(now_utc(call)),
         "share_url": f"https://zoom.us/rec/share/{state.new_key(10)}",
     }
@@ -193,6 +198,10 @@ def add_recording_registrant(call: Call) -> Reply:
         "share_url": registrant["share_url"],
         "topic": topic,
     }
+
+
+def _latest_uuid(state: State, meeting_id: int) -> str:
+    return max((m for m in state.recordings.values() if m["id"] == meeting_id), key=lambda m: m["start_time"])["uuid"]
 
 
 def update_recording_registrant_status(call: Call) -> Reply:
@@ -220,15 +229,19 @@ def get_recording_analytics_summary(call: Call) -> Reply:
 
 def get_recording_analytics_details(call: Call) -> Reply:
     meeting = _state(call).recording(call)
+    kind = call.query.get("type") or "by_view"
     rows = [
         {
-            "date": meeting["start_time"][:10],
-            "time": meeting["start_time"],
-            "name": "Pat Lee",
-            "email": "pat.lee@example.com",
-            "duration": 300,
+            "date_time": meeting["start_time"],
+            "name": name,
+            "email": email,
+            "duration": seconds if kind == "by_view" else 0,
         }
-    ]
+        for name, email, seconds in (
+            ("Pat Lee", "pat.lee@example.com", 300),
+            ("Jamie Chen", "jamie.chen@example.com", 1260),
+        )
+    ][: 1 if kind == "by_view" else 2]
     day = meeting["start_time"][:10]
     return 200, paginate(
         call, rows, "analytics_details", **{"from": call.query.get("from") or day, "to": call.query.get("to") or day}
@@ -236,10 +249,18 @@ def get_recording_analytics_details(call: Call) -> Reply:
 
 
 def list_meeting_summaries(call: Call) -> Reply:
-    summaries = _state(call).summaries
-    return 200, paginate(
-        call, summaries, "summaries", **{"from": call.query.get("from", ""), "to": call.query.get("to", "")}
+    """Newest first; from/to (date-times) bound the meeting start when given."""
+    low, high = call.query.get("from") or "", call.query.get("to") or ""
+    summaries = sorted(
+        (
+            s
+            for s in _state(call).summaries
+            if (not low or s["meeting_start_time"] >= low) and (not high or s["meeting_start_time"] <= high)
+        ),
+        key=lambda s: s["meeting_start_time"],
+        reverse=True,
     )
+    return 200, paginate(call, summaries, "summaries", **{"from": low, "to": high})
 
 
 HANDLERS: dict[str, Handler] = {

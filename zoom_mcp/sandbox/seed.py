@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from zoom_mcp.sandbox.content import BUDGET_TRANSCRIPT, CHAT, RETRO_TRANSCRIPT
 from zoom_mcp.sandbox.state import State, days_ago, iso
 
 OWNER_ID = "KDcuGIm1QgePTO8WbOqwIQ"
 OWNER_EMAIL = "alex.rivera@example.com"
 SAM_ID = "z8yCxjabQ6qD2dVx5rqGhg"
 SAM_EMAIL = "sam.okafor@example.com"
+JAMIE_ID = "q4T2vLmNR0WcXyZ9AbCdEf"
+JAMIE_EMAIL = "jamie.chen@example.com"
 
 SCHEDULED_MEETING_ID = 85746065432
 RECURRING_MEETING_ID = 81234567890
@@ -37,43 +40,12 @@ ZDM_GROUP_ID = "zdm-group-hq"
 H323_DEVICE_ID = "h323dev1"
 ARCHIVE_FILE_ID = "arch-file-0001"
 
-BUDGET_TRANSCRIPT = """WEBVTT
-
-1
-00:00:01.000 --> 00:00:06.500
-Alex Rivera: Good morning everyone, let's go through the Q3 budget.
-
-2
-00:00:07.000 --> 00:00:14.000
-Sam Okafor: Marketing is asking for 120,000 dollars, up from 95,000.
-
-3
-00:00:14.500 --> 00:00:20.000
-Alex Rivera: We decided to approve 110,000 and revisit in October.
-
-4
-00:00:21.000 --> 00:00:27.000
-Jamie Chen: Action item for me: send the revised numbers by Friday.
-"""
-
-RETRO_TRANSCRIPT = """WEBVTT
-
-1
-00:00:02.000 --> 00:00:08.000
-Sam Okafor: The launch date slipped to March 3rd because of the billing migration.
-
-2
-00:00:08.500 --> 00:00:13.000
-Alex Rivera: Next time we freeze scope two weeks before launch.
-"""
-
-CHAT = "00:00:05\tSam Okafor:\tSlides are in the shared drive\n00:00:19\tJamie Chen:\tI'll take the revised numbers\n"
-
 
 def seed(state: State, now: datetime) -> None:
     state.users = {
         OWNER_ID: _user(OWNER_ID, OWNER_EMAIL, "Alex", "Rivera"),
         SAM_ID: _user(SAM_ID, SAM_EMAIL, "Sam", "Okafor"),
+        JAMIE_ID: _user(JAMIE_ID, JAMIE_EMAIL, "Jamie", "Chen"),
     }
     _meetings(state, now)
     _recordings(state, now)
@@ -94,8 +66,9 @@ def seed(state: State, now: datetime) -> None:
             "meeting_host_id": r["host_id"],
             "meeting_host_email": OWNER_EMAIL,
             "meeting_start_time": r["start_time"],
+            "meeting_end_time": iso(_at(r["start_time"]) + timedelta(minutes=r["duration"])),
             "summary_start_time": r["start_time"],
-            "summary_end_time": r["start_time"],
+            "summary_end_time": iso(_at(r["start_time"]) + timedelta(minutes=r["duration"])),
             "summary_created_time": r["start_time"],
             "summary_last_modified_time": r["start_time"],
         }
@@ -108,8 +81,16 @@ def _user(user_id: str, email: str, first: str, last: str) -> dict[str, Any]:
     return {"id": user_id, "email": email, "first_name": first, "last_name": last, "type": 2}
 
 
-def new_meeting(state: State, meeting_id: int, host: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-    meeting = {
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def new_meeting(
+    state: State, meeting_id: int, host: dict[str, Any], fields: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
+    """A scheduled meeting as Zoom stores it; `fields` are the caller's (create body or seed)."""
+    created = now or datetime.now().astimezone()
+    meeting: dict[str, Any] = {
         "id": meeting_id,
         "uuid": state.new_uuid(),
         "host_id": host["id"],
@@ -120,7 +101,7 @@ def new_meeting(state: State, meeting_id: int, host: dict[str, Any], fields: dic
         "duration": 60,
         "timezone": "UTC",
         "agenda": "",
-        "created_at": iso(datetime.now().astimezone()),
+        "created_at": iso(created),
         "join_url": f"https://zoom.us/j/{meeting_id}",
         "start_url": f"https://zoom.us/s/{meeting_id}?zak=sandbox",
         "password": "sandbox1",
@@ -137,19 +118,39 @@ def new_meeting(state: State, meeting_id: int, host: dict[str, Any], fields: dic
     meeting.update({k: v for k, v in fields.items() if k != "settings"})
     meeting["settings"].update(fields.get("settings") or {})
     if meeting["type"] == 8:
-        start = datetime.fromisoformat(str(meeting.get("start_time", iso(datetime.now()))).replace("Z", "+00:00"))
-        times = int((meeting.get("recurrence") or {}).get("end_times") or 3)
-        meeting["occurrences"] = [
+        meeting.setdefault("start_time", iso(created))
+        meeting["occurrences"] = occurrences(meeting)
+    state.meetings[meeting_id] = meeting
+    return meeting
+
+
+def occurrences(meeting: dict[str, Any]) -> list[dict[str, Any]]:
+    """The occurrences of a recurring meeting with fixed time (type 8), from its recurrence rule.
+
+    Zoom lists at most 50 (the sandbox stops at 20); occurrence IDs are the start time in ms, as Zoom's are.
+    """
+    start = _at(str(meeting["start_time"]))
+    rule = meeting.get("recurrence") or {}
+    interval = max(1, int(rule.get("repeat_interval") or 1))
+    step = {1: timedelta(days=interval), 3: timedelta(days=30 * interval)}.get(
+        int(rule.get("type") or 2), timedelta(weeks=interval)
+    )
+    until = _at(rule["end_date_time"]) if rule.get("end_date_time") else None
+    times = int(rule.get("end_times") or (60 if until else 7))
+    out = []
+    for i in range(min(times, 20)):
+        moment = start + step * i
+        if until is not None and moment > until:
+            break
+        out.append(
             {
-                "occurrence_id": str(int((start + timedelta(weeks=i)).timestamp() * 1000)),
-                "start_time": iso(start + timedelta(weeks=i)),
+                "occurrence_id": str(int(moment.timestamp() * 1000)),
+                "start_time": iso(moment),
                 "duration": meeting["duration"],
                 "status": "available",
             }
-            for i in range(min(times, 10))
-        ]
-    state.meetings[meeting_id] = meeting
-    return meeting
+        )
+    return out
 
 
 def _meetings(state: State, now: datetime) -> None:
@@ -165,6 +166,7 @@ def _meetings(state: State, now: datetime) -> None:
             "duration": 45,
             "agenda": "Review the new onboarding flow",
         },
+        now,
     )
     new_meeting(
         state,
@@ -177,12 +179,14 @@ def _meetings(state: State, now: datetime) -> None:
             "duration": 15,
             "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "2", "end_times": 4},
         },
+        now,
     )
     new_meeting(
         state,
         LIVE_MEETING_ID,
         owner,
         {"topic": "All-hands (live now)", "type": 2, "status": "started", "start_time": iso(days_ago(now, 0.01))},
+        now,
     )
 
 
@@ -195,7 +199,9 @@ def _file(
     content: bytes | None = None,
     recording_type: str = "shared_screen_with_speaker_view",
 ) -> dict[str, Any]:
-    file_id = f"{meeting['id']}-{file_type.lower()}-{len(meeting['recording_files']) + 1}"
+    # Numbered across every instance of the meeting ID, so file IDs stay unique account-wide.
+    siblings = sum(len(r["recording_files"]) for r in state.recordings.values() if r["id"] == meeting["id"])
+    file_id = f"{meeting['id']}-{file_type.lower()}-{siblings + 1}"
     if content is not None:
         state.file_content[file_id] = content
         size = len(content)
@@ -274,7 +280,6 @@ def _recordings(state: State, now: datetime) -> None:
             "authentication_option": "",
             "authentication_domains": "",
             "viewer_download": True,
-            "password": "",
             "on_demand": False,
             "approval_type": 2,
             "send_email_to_host": True,
@@ -282,7 +287,7 @@ def _recordings(state: State, now: datetime) -> None:
             "topic": meeting["topic"],
             "auto_delete": False,
             "auto_delete_date": "",
-        }
+        }  # no `password` until one is set: Zoom's schema wants 8-10 characters when there is one
     state.recording_registrants[BUDGET_MEETING_ID] = [
         {
             "id": "reg-0001",
@@ -303,6 +308,7 @@ def _recordings(state: State, now: datetime) -> None:
         "start_time": budget["start_time"],
         "timezone": "UTC",
         "duration": 32,
+        "duration_in_second": 32 * 60 + 17,
         "total_size": 1024,
         "recording_count": 1,
         "meeting_type": "internal",
@@ -319,8 +325,13 @@ def _recordings(state: State, now: datetime) -> None:
                 "download_url": f"http://sandbox.zoom-mcp.local/rec/download/{ARCHIVE_FILE_ID}",
                 "recording_type": "chat_file",
                 "status": "completed",
-                "encryption_fingerprint": "sha256:0",
+                "encryption_fingerprint": "sha256:9f2c4e1d0b7a65f3e8c1d2b4a6f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2",
                 "auto_delete": True,
+                "individual": False,
+                "participant_join_time": budget["start_time"],
+                "participant_leave_time": iso(_at(budget["start_time"]) + timedelta(minutes=32)),
+                "number_of_messages": 2,
+                "storage_location": "US",
             }
         ],
     }

@@ -50,10 +50,12 @@ class State:
                 return user
         raise call.error(404, 1001, "User {userId} does not exist or does not belong to this account.")
 
-    def meeting(self, call: Call, key: str = "meetingId") -> dict[str, Any]:
-        meeting_id = as_int(call.params[key])
+    def meeting(self, call: Call, key: str = "meetingId", value: Any = None) -> dict[str, Any]:
+        """A scheduled meeting by its numeric ID (path `key`, or `value` when it comes from a body)."""
+        raw = call.params[key] if value is None else value
+        meeting_id = as_int(raw)
         if meeting_id is None or meeting_id not in self.meetings:
-            raise call.error(404, 3001, "Meeting does not exist: {meetingId}.", meetingId=call.params[key])
+            raise missing_meeting(call, raw)
         return self.meetings[meeting_id]
 
     def recording(self, call: Call, key: str = "meetingId") -> dict[str, Any]:
@@ -66,6 +68,41 @@ class State:
         if found is None or not found["recording_files"]:
             raise call.error(404, 3301, "There is no recording for this meeting.")
         return found
+
+    def download(self, file_id: str) -> bytes | None:
+        """The bytes behind a live (not trashed, not deleted) recording or archive file's download_url."""
+        for meeting in self.recordings.values():
+            for f in meeting["recording_files"]:
+                if f["id"] == file_id:
+                    return self.file_content.get(file_id) or placeholder_bytes(f["file_type"], file_id)
+        for archive in self.archives.values():
+            for f in archive["archive_files"]:
+                if f["id"] == file_id:
+                    return self.file_content.get(file_id) or placeholder_bytes(f["file_type"], file_id)
+        return None
+
+
+def placeholder_bytes(file_type: str, file_id: str) -> bytes:
+    """Stand-in media: the right magic bytes for the type, not a playable file."""
+    if file_type == "MP4":
+        return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + file_id.encode()
+    if file_type == "M4A":
+        return b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A mp42" + file_id.encode()
+    return f"sandbox file {file_id}\n".encode()
+
+
+def missing_meeting(call: Call, value: Any) -> ZoomHTTPError:
+    """This operation's documented "no such meeting" error: Zoom's reference words (and codes) it per operation."""
+    candidates = [
+        e
+        for e in call.op.errors
+        if "eeting" in e.message and ("not exist" in e.message or "not found" in e.message) and e.status in (400, 404)
+    ]
+    candidates.sort(key=lambda e: (e.status != 404, e.code != 3001))
+    chosen = candidates[0] if candidates else None
+    if chosen is None:
+        return call.error(404, 3001, "Meeting does not exist: {meetingId}.", meetingId=value)
+    return call.error(chosen.status, chosen.code, chosen.message, meetingId=value, meetingUUID=value)
 
 
 def as_int(value: Any) -> int | None:
@@ -86,21 +123,45 @@ def parse_day(text: str | None, fallback: datetime, call: Call, name: str) -> da
         raise ZoomHTTPError(400, 300, f"Invalid parameter: {name}.") from exc
 
 
+TOKEN_PREFIX = "sbx:"
+
+
 def paginate(call: Call, items: list[Any], key: str, **extra: Any) -> dict[str, Any]:
-    """Zoom's next_page_token pagination: an opaque token, '' on the last page."""
+    """Zoom's next_page_token pagination: an opaque token, '' on the last page.
+
+    page_size defaults to 30 and is capped at 300, as Zoom does; the legacy page_number is honoured
+    when no token is given. Fields the operation's schema does not name are dropped later (`conform`).
+    """
     try:
         size = min(300, max(1, int(call.query.get("page_size") or 30)))
     except ValueError as exc:
         raise ZoomHTTPError(400, 300, "Invalid parameter: page_size.") from exc
     token = call.query.get("next_page_token") or ""
     try:
-        start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
+        if token:
+            start = int(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode().removeprefix(TOKEN_PREFIX))
+        else:
+            start = (max(1, int(call.query.get("page_number") or 1)) - 1) * size
+        if start < 0:
+            raise ValueError(token)
     except ValueError as exc:
         raise ZoomHTTPError(400, 300, "Invalid parameter: next_page_token.") from exc
     page = items[start : start + size]
     following = start + size
-    next_token = base64.urlsafe_b64encode(str(following).encode()).decode() if following < len(items) else ""
-    return {"page_size": size, "total_records": len(items), "next_page_token": next_token, key: page, **extra}
+    next_token = (
+        base64.urlsafe_b64encode(f"{TOKEN_PREFIX}{following}".encode()).decode().rstrip("=")
+        if following < len(items)
+        else ""
+    )
+    return {
+        "page_size": size,
+        "total_records": len(items),
+        "page_count": -(-len(items) // size),
+        "page_number": start // size + 1,
+        "next_page_token": next_token,
+        key: page,
+        **extra,
+    }
 
 
 def now_utc(call: Call) -> datetime:

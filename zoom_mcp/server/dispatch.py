@@ -6,6 +6,7 @@ One call: policy -> validation -> request -> dry run | confirmation gate -> Zoom
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -99,7 +100,9 @@ class ToolDispatcher:
             self.audit.record("dry_run", **where)
             return self._dry_run(request)
         if self.policy.gated(op):
-            decision = await self.gate.check(ctx, params, op, arguments, token, request, self._lookup)
+            decision = await self.gate.check(
+                ctx, params, op, arguments, token, request, self._lookup, subject=client_identity(ctx)
+            )
             if isinstance(decision, Stop):
                 return decision.result
         try:
@@ -153,3 +156,18 @@ def _progress_reporter(ctx: ServerRequestContext[Any] | None) -> Progress:
             await ctx.session.report_progress(progress, total, message)
 
     return report
+
+
+def client_identity(ctx: ServerRequestContext[Any] | None) -> str:
+    """Who a confirmation token is issued to, so it cannot be redeemed by another client.
+
+    Over HTTP: the MCP session (streamable HTTP's Mcp-Session-Id, SSE's session_id); without a
+    session (stateless mode), the credential the client presents. On stdio there is one client.
+    """
+    request = getattr(ctx, "request", None)
+    headers = getattr(request, "headers", None)
+    if headers is None:
+        return ""
+    query = getattr(request, "query_params", {})
+    basis = headers.get("mcp-session-id") or query.get("session_id") or headers.get("authorization") or ""
+    return hashlib.sha256(basis.encode()).hexdigest()[:32] if basis else ""

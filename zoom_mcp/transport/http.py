@@ -1,0 +1,108 @@
+"""Serving MCP over HTTP: streamable HTTP at /mcp, SSE at /sse (+ /messages/), /healthz.
+
+Every session of every transport is served by the same `Server`, so all share the one
+authenticated Zoom client and its pacing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from types import FrameType
+
+import anyio
+from mcp.server import Server
+from mcp.server.sse import SseServerTransport
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from zoom_mcp.transport.security import HttpSecurity, SecurityMiddleware
+
+log = logging.getLogger(__name__)
+
+MCP_PATH = "/mcp"
+SSE_PATH = "/sse"
+MESSAGES_PATH = "/messages/"
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    stateless: bool = False
+    session_idle_timeout: float = 1800.0
+    shutdown_grace: float = 10.0
+
+
+def build_app(
+    server: Server, options: HttpOptions, security: HttpSecurity, *, sandbox: bool = False
+) -> SecurityMiddleware:
+    sse = SseServerTransport(MESSAGES_PATH, security_settings=_open_to_middleware())
+
+    async def handle_sse(request: Request) -> Response:
+        async with sse.connect_sse(request.scope, request.receive, request._send) as (read, write):
+            await server.run(read, write, server.create_initialization_options())
+        return Response()
+
+    async def healthz(request: Request) -> Response:
+        # Readiness without touching Zoom: the process is up and serving.
+        return JSONResponse({"status": "ok", "sandbox": sandbox, "stateless": options.stateless, "pid": os.getpid()})
+
+    app: Starlette = server.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        stateless_http=options.stateless,
+        session_idle_timeout=None if options.stateless else options.session_idle_timeout,
+        transport_security=_open_to_middleware(),
+        host=options.host,
+        max_request_body_size=security.max_body_bytes,
+        custom_starlette_routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route(SSE_PATH, handle_sse, methods=["GET"]),
+            Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]
+        ],
+    )
+    return SecurityMiddleware(app, security)
+
+
+def _open_to_middleware() -> TransportSecuritySettings:
+    # Origin, Host, token and body size are checked once, by SecurityMiddleware, for every route.
+    return TransportSecuritySettings(enable_dns_rebinding_protection=False)
+
+
+async def serve_http(app: SecurityMiddleware, options: HttpOptions) -> None:
+    """Serve until SIGTERM/SIGINT, then drain: refuse new calls, let in-flight ones finish (bounded)."""
+    import uvicorn
+
+    class DrainingServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            if app.draining:  # a second signal: stop now
+                super().handle_exit(sig, frame)
+            app.draining = True
+
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=options.host,
+        port=options.port,
+        log_level="warning",
+        timeout_graceful_shutdown=int(options.shutdown_grace),
+        server_header=False,
+    )
+    server = DrainingServer(config)
+
+    async def drain_then_stop() -> None:
+        while not app.draining:
+            await anyio.sleep(0.05)
+        log.warning("shutting down: waiting for %d call(s) in flight", app.in_flight)
+        with anyio.move_on_after(options.shutdown_grace):
+            while app.in_flight:
+                await anyio.sleep(0.05)
+        server.should_exit = True  # also ends the idle SSE streams (sse-starlette watches this flag)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(drain_then_stop)
+        await server.serve()
+        tg.cancel_scope.cancel()

@@ -1,0 +1,121 @@
+"""HTTP protections the MCP specification asks for, in front of every route.
+
+- `Origin` must be on the allow-list (DNS-rebinding protection for browsers); requests
+  without an Origin (non-browser clients) pass. On loopback binds, `Host` must be a loopback
+  name too, so a rebinding DNS name cannot reach the server.
+- With a bearer token configured, every request must carry it (compared in constant time).
+- Request bodies are capped.
+Error bodies are short JSON and never echo a header, a token or a secret.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+DEFAULT_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*")
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+@dataclass(frozen=True)
+class HttpSecurity:
+    token: str | None = field(default=None, repr=False)
+    allowed_origins: tuple[str, ...] = DEFAULT_ORIGINS
+    check_host: bool = True  # loopback binds: Host must be a loopback name
+    max_body_bytes: int = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class SecurityMiddleware:
+    def __init__(self, app: ASGIApp, settings: HttpSecurity) -> None:
+        self.app = app
+        self.settings = settings
+        self._token = settings.token.encode() if settings.token else None
+        # Graceful shutdown: POSTs carry the calls (their responses stay open until the result).
+        self.in_flight = 0
+        self.draining = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        problem = self._check(headers)
+        if problem is not None:
+            await _deny(send, *problem)
+            return
+        length = headers.get("content-length")
+        limit = self.settings.max_body_bytes
+        if length and length.isdigit() and int(length) > limit:
+            await _deny(send, 413, f"request body over {limit} bytes")
+            return
+        started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        async def counted_receive() -> Message:
+            message = await receive()
+            counted_receive.total += len(message.get("body", b""))  # type: ignore[attr-defined]
+            if counted_receive.total > limit:  # type: ignore[attr-defined]
+                raise BodyTooLarge
+            return message
+
+        counted_receive.total = 0  # type: ignore[attr-defined]
+        is_call = scope["method"] == "POST"
+        # While draining, sessions already open may finish their exchanges; new ones go elsewhere.
+        new_session = "mcp-session-id" not in headers and b"session_id=" not in scope.get("query_string", b"")
+        if self.draining and new_session:
+            await _deny(send, 503, "server is shutting down", {"retry-after": "1", "connection": "close"})
+            return
+        self.in_flight += is_call
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except BodyTooLarge:
+            if not started:
+                await _deny(send, 413, f"request body over {limit} bytes")
+        finally:
+            self.in_flight -= is_call
+
+    def _check(self, headers: dict[str, str]) -> tuple[int, str, dict[str, str]] | None:
+        origin = headers.get("origin")
+        if origin is not None and not any(fnmatch.fnmatchcase(origin, p) for p in self.settings.allowed_origins):
+            return 403, "origin not allowed (add it with --allowed-origins)", {}
+        if self.settings.check_host:
+            host = headers.get("host", "")
+            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1 : host.find("]")]
+            if not is_loopback(name):
+                return 403, "host not allowed: this server only answers to loopback names", {}
+        if self._token is not None:
+            auth = headers.get("authorization", "")
+            given = auth[7:].encode() if auth[:7].lower() == "bearer " else b""
+            if not hmac.compare_digest(given, self._token):
+                return 401, "missing or wrong bearer token", {"www-authenticate": 'Bearer realm="zoom-mcp"'}
+        return None
+
+
+async def _deny(send: Send, status: int, reason: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps({"error": reason}).encode()
+    out = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    out += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": body})
