@@ -99,9 +99,16 @@ class Sandbox:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, sandbox: Sandbox | None = None, faults: str | None = None) -> None:
+    """Serve the sandbox over HTTP (blocking). Every log line goes to stderr, never stdout."""
+    import copy
+
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     sandbox = sandbox or Sandbox()
     if faults:
         sandbox.faults = FaultPlan.parse(faults)
-    uvicorn.run(sandbox.app, host=host, port=port, log_level="warning", lifespan="off")
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    for handler in log_config["handlers"].values():
+        handler["stream"] = "ext://sys.stderr"
+    uvicorn.run(sandbox.app, host=host, port=port, log_level="warning", log_config=log_config, lifespan="off")

@@ -249,14 +249,14 @@ def get_recording_analytics_details(call: Call) -> Reply:
 
 
 def list_meeting_summaries(call: Call) -> Reply:
-    """Newest first; from/to (date-times) bound the meeting start when given."""
-    low, high = call.query.get("from") or "", call.query.get("to") or ""
+    """Newest first; from/to (date-times, default the last 30 days) bound the meeting start."""
+    now = now_utc(call)
+    low = call.query.get("from") or iso(now - timedelta(days=30))
+    high = call.query.get("to") or iso(now)
+    if len(high) == 10:  # a bare date includes that whole day
+        high += "T23:59:59Z"
     summaries = sorted(
-        (
-            s
-            for s in _state(call).summaries
-            if (not low or s["meeting_start_time"] >= low) and (not high or s["meeting_start_time"] <= high)
-        ),
+        (s for s in _state(call).summaries if low <= s["meeting_start_time"] <= high),
         key=lambda s: s["meeting_start_time"],
         reverse=True,
     )

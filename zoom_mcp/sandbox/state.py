@@ -43,8 +43,8 @@ class State:
         return base64.b64encode(self.rng.randbytes(16)).decode()
 
     def user(self, call: Call, user_id: str) -> dict[str, Any]:
-        if user_id == "me":
-            return next(iter(self.users.values()))
+        if user_id == "me" and self.users:
+            return next(iter(self.users.values()))  # the account owner is seeded first
         for user in self.users.values():
             if user_id in (user["id"], user["email"]):
                 return user
