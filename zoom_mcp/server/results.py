@@ -68,14 +68,14 @@ def conform(op: Operation, data: dict[str, Any]) -> dict[str, Any]:
     the offending values are left out of the structured copy (the text keeps them all) rather
     than make the client reject the whole result.
     """
-    from zoom_mcp.validation import validator_for
+    from zoom_mcp.validation import problems_in, validator_for
 
     schema = op.output_schema
     assert schema is not None
+    if not problems_in(schema, data):
+        return data
     validator = validator_for(schema)
     errors = list(validator.iter_errors(data))
-    if not errors:
-        return data
     repaired = json.loads(json.dumps(data))
     dropped = 0
     while errors and dropped < 1000:
