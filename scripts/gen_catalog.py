@@ -76,6 +76,8 @@ HEADER = """\
 #   text_reference  scopes or rate_limit taken from Zoom's text reference where the OpenAPI
 #                document leaves them out (used only then; say so in notes)
 #
+# default_toolsets are offered when the operator names none (--toolsets all offers everything).
+#
 # Safety classes (the MCP annotations follow them: read -> readOnlyHint; write and destructive ->
 # not read-only, destructiveHint only for destructive; idempotentHint for GET, PUT, DELETE, and
 # for PATCH):
@@ -264,9 +266,14 @@ _Dumper.add_representer(str, _str)
 _Dumper.add_representer(list, _list)
 
 
-def render(toolsets: dict[str, str], entries: list[dict[str, Any]]) -> str:
+def render(toolsets: dict[str, str], entries: list[dict[str, Any]], defaults: list[str] | None = None) -> str:
+    head: dict[str, Any] = {"default_toolsets": defaults} if defaults else {}
     body = yaml.dump(
-        {"toolsets": toolsets, "tools": entries}, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True
+        {**head, "toolsets": toolsets, "tools": entries},
+        Dumper=_Dumper,
+        sort_keys=False,
+        width=100,
+        allow_unicode=True,
     )
     return HEADER + "\n" + body
 
@@ -278,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
 
     current = yaml.safe_load(TOOLS_YAML.read_text(encoding="utf-8"))
     entries, schema_files = build(load_openapi(), current["tools"])
-    text = render(current["toolsets"], entries)
+    text = render(current["toolsets"], entries, current.get("default_toolsets"))
 
     stale = []
     if TOOLS_YAML.read_text(encoding="utf-8") != text:

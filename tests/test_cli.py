@@ -51,7 +51,7 @@ def test_version() -> None:
 
 
 def test_tools_lists_every_tool_with_its_safety(catalog: Catalog) -> None:
-    proc = run("tools", "--sandbox")
+    proc = run("tools", "--sandbox", "--toolsets", "all")
     assert proc.returncode == 0, proc.stderr
     rows = {line.split()[0]: line.split()[1] for line in proc.stdout.splitlines() if line.strip()}
     assert rows == {op.name: op.safety for op in catalog}
@@ -79,7 +79,7 @@ def test_call_reports_bad_input(args: tuple[str, ...], needle: str) -> None:
 
 
 def test_read_only_flag_lists_only_reads(catalog: Catalog) -> None:
-    proc = run("tools", "--sandbox", "--read-only")
+    proc = run("tools", "--sandbox", "--read-only", "--toolsets", "all")
     assert proc.returncode == 0, proc.stderr
     names = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
     assert names == {op.name for op in catalog if op.safety == "read"}
@@ -129,3 +129,12 @@ def test_sandbox_faults_from_the_environment_reach_the_cli() -> None:
 def test_bad_fault_rules_are_refused() -> None:
     proc = run("sandbox", "--faults", '{"fault": "meteor"}')
     assert proc.returncode == 2 and "unknown fault 'meteor'" in proc.stderr
+
+
+def test_default_profile_and_all(catalog: Catalog) -> None:
+    default = {line.split()[0] for line in run("tools", "--sandbox").stdout.splitlines() if line.strip()}
+    assert default == {op.name for op in catalog if op.toolset in catalog.default_toolsets}
+    extended = run("tools", "--sandbox", "--toolsets", "default,h323").stdout
+    assert {line.split()[0] for line in extended.splitlines() if line.strip()} == default | {
+        op.name for op in catalog if op.toolset == "h323"
+    }

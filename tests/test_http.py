@@ -43,7 +43,7 @@ async def sse(base: str, token: str | None = TOKEN) -> AsyncIterator[Client]:
 
 @pytest.fixture(scope="module")
 def server_url() -> AsyncIterator[str]:
-    with zoom_mcp_http("--sandbox", env={"ZOOM_MCP_AUTH_TOKEN": TOKEN}, token=TOKEN) as base:
+    with zoom_mcp_http("--sandbox", "--toolsets", "all", env={"ZOOM_MCP_AUTH_TOKEN": TOKEN}, token=TOKEN) as base:
         yield base
 
 
@@ -83,11 +83,13 @@ def test_foreign_origin_is_forbidden(server_url: str, origin: str) -> None:
 
 
 def test_loopback_origin_and_rebinding_host(server_url: str) -> None:
-    ok = httpx2.get(f"{server_url}/healthz", headers={"Authorization": f"Bearer {TOKEN}",
-                                                      "Origin": "http://localhost:3000"})  # fmt: skip
+    ok = httpx2.get(
+        f"{server_url}/healthz", headers={"Authorization": f"Bearer {TOKEN}", "Origin": "http://localhost:3000"}
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "ok"
-    rebound = httpx2.get(f"{server_url}/healthz", headers={"Authorization": f"Bearer {TOKEN}",
-                                                           "Host": "attacker.example:80"})  # fmt: skip
+    rebound = httpx2.get(
+        f"{server_url}/healthz", headers={"Authorization": f"Bearer {TOKEN}", "Host": "attacker.example:80"}
+    )
     assert rebound.status_code == 403
 
 
@@ -101,8 +103,11 @@ def test_refuses_to_bind_publicly_without_a_token() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
     proc = subprocess.run(
         [sys.executable, "-m", "zoom_mcp", "--sandbox", "--transport", "http", "--host", "0.0.0.0"],
-        capture_output=True, text=True, env=env, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "Refusing to serve on 0.0.0.0" in proc.stderr and "ZOOM_MCP_AUTH_TOKEN" in proc.stderr
 

@@ -34,8 +34,9 @@ def redis_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as workdir:
         proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             import redis
 
@@ -65,11 +66,15 @@ async def call(base: str, name: str, arguments: dict) -> object:
 async def test_token_from_replica_a_is_accepted_once_by_b_and_refused_on_replay_at_a(redis_url: str) -> None:
     zoom = Sandbox()
     with serve_sandbox(zoom) as zoom_base:
-        env = {**zoom_env(zoom_base), "ZOOM_MCP_AUTH_TOKEN": TOKEN, "ZOOM_MCP_SECRET": "shared-hmac-secret",
-               "ZOOM_MCP_REDIS_URL": redis_url}  # fmt: skip
+        env = {
+            **zoom_env(zoom_base),
+            "ZOOM_MCP_AUTH_TOKEN": TOKEN,
+            "ZOOM_MCP_SECRET": "shared-hmac-secret",
+            "ZOOM_MCP_REDIS_URL": redis_url,
+        }
         with (
-            zoom_mcp_http("--stateless", env=env, token=TOKEN) as a,
-            zoom_mcp_http("--stateless", env=env, token=TOKEN) as b,
+            zoom_mcp_http("--stateless", "--toolsets", "all", env=env, token=TOKEN) as a,
+            zoom_mcp_http("--stateless", "--toolsets", "all", env=env, token=TOKEN) as b,
         ):
             arguments = {"deviceId": s.H323_DEVICE_ID}
             preview = await call(a, "delete_h323_device", arguments)

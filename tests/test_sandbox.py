@@ -171,8 +171,9 @@ async def call(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any])
     op = CATALOG.get(name)
     assert op is not None
     request = build_request(op, arguments)
-    return await client.request(request.method, "/v2" + request.path, params=request.query, json=request.json,
-                                headers=STATIC)  # fmt: skip
+    return await client.request(
+        request.method, "/v2" + request.path, params=request.query, json=request.json, headers=STATIC
+    )
 
 
 async def test_token_endpoint_issues_a_working_bearer_token() -> None:
@@ -189,12 +190,15 @@ async def test_token_endpoint_issues_a_working_bearer_token() -> None:
             body["token_type"] == "bearer" and body["expires_in"] == 3599 and body["api_url"] == "https://api.zoom.us"
         )
         assert set(body["scope"].split()) == {scope for op in CATALOG for scope in op.scopes}
-        meeting = await client.get(f"/v2/meetings/{s.SCHEDULED_MEETING_ID}",
-                                   headers={"Authorization": f"Bearer {body['access_token']}"})  # fmt: skip
+        meeting = await client.get(
+            f"/v2/meetings/{s.SCHEDULED_MEETING_ID}", headers={"Authorization": f"Bearer {body['access_token']}"}
+        )
         assert meeting.status_code == 200
         # Zoom documents the parameters in the query string; that works too.
-        query = await client.post("/oauth/token?grant_type=account_credentials&account_id=sandbox-account",
-                                  auth=("sandbox-client", "sandbox-secret"))  # fmt: skip
+        query = await client.post(
+            "/oauth/token?grant_type=account_credentials&account_id=sandbox-account",
+            auth=("sandbox-client", "sandbox-secret"),
+        )
         assert query.status_code == 200 and query.json()["access_token"] != body["access_token"]
     assert sb.token_requests == 2 and [r.operation for r in sb.requests] == ["get_meeting"]
 
@@ -202,19 +206,35 @@ async def test_token_endpoint_issues_a_working_bearer_token() -> None:
 @pytest.mark.parametrize(
     ("auth", "form", "status", "error"),
     [
-        (("sandbox-client", "wrong-secret"), {"grant_type": "account_credentials", "account_id": "sandbox-account"},
-         401, "invalid_client"),
-        (("someone-else", "sandbox-secret"), {"grant_type": "account_credentials", "account_id": "sandbox-account"},
-         401, "invalid_client"),
+        (
+            ("sandbox-client", "wrong-secret"),
+            {"grant_type": "account_credentials", "account_id": "sandbox-account"},
+            401,
+            "invalid_client",
+        ),
+        (
+            ("someone-else", "sandbox-secret"),
+            {"grant_type": "account_credentials", "account_id": "sandbox-account"},
+            401,
+            "invalid_client",
+        ),
         (None, {"grant_type": "account_credentials", "account_id": "sandbox-account"}, 401, "invalid_client"),
-        (("sandbox-client", "sandbox-secret"), {"grant_type": "account_credentials", "account_id": "other"},
-         400, "invalid_request"),
+        (
+            ("sandbox-client", "sandbox-secret"),
+            {"grant_type": "account_credentials", "account_id": "other"},
+            400,
+            "invalid_request",
+        ),
         (("sandbox-client", "sandbox-secret"), {"grant_type": "account_credentials"}, 400, "invalid_request"),
-        (("sandbox-client", "sandbox-secret"), {"grant_type": "client_credentials", "account_id": "sandbox-account"},
-         400, "invalid_request"),
+        (
+            ("sandbox-client", "sandbox-secret"),
+            {"grant_type": "client_credentials", "account_id": "sandbox-account"},
+            400,
+            "invalid_request",
+        ),
         (("sandbox-client", "sandbox-secret"), {"account_id": "sandbox-account"}, 400, "invalid_request"),
     ],
-)  # fmt: skip
+)
 async def test_token_endpoint_refuses_bad_requests_without_echoing_secrets(
     auth: tuple[str, str] | None, form: dict[str, str], status: int, error: str
 ) -> None:
@@ -257,9 +277,17 @@ async def test_meeting_create_get_update_delete_round_trip() -> None:
     sb = Sandbox()
     async with http(sb) as client:
         headers = await bearer(client)
-        created = await client.post("/v2/users/me/meetings", headers=headers,
-                                    json={"topic": "Kickoff", "type": 2, "start_time": "2030-01-01T10:00:00Z",
-                                          "duration": 30, "settings": {"waiting_room": False}})  # fmt: skip
+        created = await client.post(
+            "/v2/users/me/meetings",
+            headers=headers,
+            json={
+                "topic": "Kickoff",
+                "type": 2,
+                "start_time": "2030-01-01T10:00:00Z",
+                "duration": 30,
+                "settings": {"waiting_room": False},
+            },
+        )
         assert created.status_code == 201
         meeting = created.json()
         meeting_id = meeting["id"]
@@ -303,13 +331,15 @@ async def test_deleting_one_occurrence_keeps_the_recurring_meeting() -> None:
         meeting = (await client.get(f"/v2/meetings/{s.RECURRING_MEETING_ID}", headers=STATIC)).json()
         assert meeting["type"] == 8 and len(meeting["occurrences"]) == 4
         first = meeting["occurrences"][0]["occurrence_id"]
-        reply = await client.delete(f"/v2/meetings/{s.RECURRING_MEETING_ID}", params={"occurrence_id": first},
-                                    headers=STATIC)  # fmt: skip
+        reply = await client.delete(
+            f"/v2/meetings/{s.RECURRING_MEETING_ID}", params={"occurrence_id": first}, headers=STATIC
+        )
         assert reply.status_code == 204
         meeting = (await client.get(f"/v2/meetings/{s.RECURRING_MEETING_ID}", headers=STATIC)).json()
         assert first not in [o["occurrence_id"] for o in meeting["occurrences"]] and len(meeting["occurrences"]) == 3
-        again = await client.delete(f"/v2/meetings/{s.RECURRING_MEETING_ID}", params={"occurrence_id": first},
-                                    headers=STATIC)  # fmt: skip
+        again = await client.delete(
+            f"/v2/meetings/{s.RECURRING_MEETING_ID}", params={"occurrence_id": first}, headers=STATIC
+        )
         assert again.status_code == 400 and again.json()["code"] == 300
 
 
@@ -324,13 +354,17 @@ async def test_recordings_trash_then_recover_and_permanent_delete() -> None:
         assert (await client.delete(f"/v2/meetings/{uuid}/recordings", headers=STATIC)).status_code == 204  # trash
         assert (await client.get(f"/v2/meetings/{uuid}/recordings", headers=STATIC)).json()["code"] == 3301
         day = before["start_time"][:10]
-        trash = (await client.get("/v2/users/me/recordings", headers=STATIC,
-                                  params={"trash": "true", "from": day, "to": day})).json()  # fmt: skip
+        trash = (
+            await client.get(
+                "/v2/users/me/recordings", headers=STATIC, params={"trash": "true", "from": day, "to": day}
+            )
+        ).json()
         assert [m["uuid"] for m in trash["meetings"]] == [s.BUDGET_UUID]
         assert all(f["deleted_time"] for f in trash["meetings"][0]["recording_files"])
 
-        recovered = await client.put(f"/v2/meetings/{uuid}/recordings/status", json={"action": "recover"},
-                                     headers=STATIC)  # fmt: skip
+        recovered = await client.put(
+            f"/v2/meetings/{uuid}/recordings/status", json={"action": "recover"}, headers=STATIC
+        )
         assert recovered.status_code == 200
         after = (await client.get(f"/v2/meetings/{uuid}/recordings", headers=STATIC)).json()
         assert after["recording_files"] == before["recording_files"]
@@ -339,12 +373,14 @@ async def test_recordings_trash_then_recover_and_permanent_delete() -> None:
         transcript = next(f for f in after["recording_files"] if f["file_type"] == "TRANSCRIPT")
         download = transcript["download_url"].removeprefix(BASE)
         assert (await client.get(download, headers=STATIC)).status_code == 200
-        reply = await client.delete(f"/v2/meetings/{uuid}/recordings/{transcript['id']}", params={"action": "delete"},
-                                    headers=STATIC)  # fmt: skip
+        reply = await client.delete(
+            f"/v2/meetings/{uuid}/recordings/{transcript['id']}", params={"action": "delete"}, headers=STATIC
+        )
         assert reply.status_code == 204
         assert (await client.get(download, headers=STATIC)).status_code == 404
-        recover = await client.put(f"/v2/meetings/{uuid}/recordings/{transcript['id']}/status",
-                                   json={"action": "recover"}, headers=STATIC)  # fmt: skip
+        recover = await client.put(
+            f"/v2/meetings/{uuid}/recordings/{transcript['id']}/status", json={"action": "recover"}, headers=STATIC
+        )
         assert recover.status_code == 404 and recover.json()["code"] == 3301
 
         # Everything, permanently: nothing left to list, recover or fetch.
@@ -365,8 +401,9 @@ async def test_trashing_and_recovering_one_file() -> None:
         reply = await client.put(f"{path}/{file_id}/status", json={"action": "recover"}, headers=STATIC)
         assert reply.status_code == 204
         files = (await client.get(path, headers=STATIC)).json()["recording_files"]
-        assert [f["id"] for f in files] == [f"{s.BUDGET_MEETING_ID}-{k}-{i}" for i, k in
-                                            enumerate(("mp4", "m4a", "transcript", "chat"), 1)]  # fmt: skip
+        assert [f["id"] for f in files] == [
+            f"{s.BUDGET_MEETING_ID}-{k}-{i}" for i, k in enumerate(("mp4", "m4a", "transcript", "chat"), 1)
+        ]
 
 
 async def test_transcript_download_is_webvtt_with_speaker_names() -> None:
@@ -391,12 +428,16 @@ async def test_transcript_download_is_webvtt_with_speaker_names() -> None:
         ("/v2/meetings/1234567890/invitation", 404, 3001, "Meeting does not exist: 1234567890."),
         ("/v2/meetings/99999999999/recordings", 404, 3301, "There is no recording for this meeting."),
         (f"/v2/meetings/{s.SCHEDULED_MEETING_ID}/recordings", 404, 3301, "There is no recording for this meeting."),
-        ("/v2/users/nobody@example.com/recordings", 404, 1001,
-         "User nobody@example.com does not exist, or does not belong to this account."),
+        (
+            "/v2/users/nobody@example.com/recordings",
+            404,
+            1001,
+            "User nobody@example.com does not exist, or does not belong to this account.",
+        ),
         ("/v2/devices/no-such-device", 404, 30055012, "No found unified deviceId."),
         ("/v2/no/such/route", 404, 404, None),
     ],
-)  # fmt: skip
+)
 async def test_errors_are_zoom_shaped_with_reference_codes(
     path: str, status: int, code: int, message: str | None
 ) -> None:
@@ -420,10 +461,12 @@ async def test_bad_bodies_get_validation_failed_code_300() -> None:
         reply = await client.post("/v2/users/me/meetings", json={"type": 99, "topic": "x" * 201}, headers=STATIC)
         assert reply.status_code == 400 and reply.json()["code"] == 300
         assert {e["field"] for e in reply.json()["errors"]} == {"type", "topic"}
-        missing = await client.post(f"/v2/meetings/{s.SCHEDULED_MEETING_ID}/registrants", json={"first_name": "P"},
-                                    headers=STATIC)  # fmt: skip
+        missing = await client.post(
+            f"/v2/meetings/{s.SCHEDULED_MEETING_ID}/registrants", json={"first_name": "P"}, headers=STATIC
+        )
         assert missing.status_code == 400 and missing.json()["errors"] == [
-            {"field": "email", "message": "Required field is missing."}]  # fmt: skip
+            {"field": "email", "message": "Required field is missing."}
+        ]
         broken = await client.post("/v2/users/me/meetings", content=b"{not json", headers=STATIC)
         assert broken.status_code == 400 and broken.json()["code"] == 300
 
@@ -432,8 +475,14 @@ async def test_next_page_token_pages_through_devices() -> None:
     sb = Sandbox()
     async with http(sb) as client:
         for i in range(5):
-            device = {"device_name": f"Room {i}", "device_type": 0, "model": "Bar", "vendor": "Neat",
-                      "mac_address": f"00:11:22:33:44:{i:02x}", "serial_number": f"S{i}"}  # fmt: skip
+            device = {
+                "device_name": f"Room {i}",
+                "device_type": 0,
+                "model": "Bar",
+                "vendor": "Neat",
+                "mac_address": f"00:11:22:33:44:{i:02x}",
+                "serial_number": f"S{i}",
+            }
             reply = await call(client, "add_device", device)
             assert reply.status_code == 202 and reply.content == b""
         seen: list[str] = []
@@ -452,8 +501,13 @@ async def test_next_page_token_pages_through_devices() -> None:
 async def test_page_size_defaults_to_30_and_is_capped_at_300() -> None:
     sb = Sandbox()
     for i in range(320):
-        sb.state.h323[f"h{i}"] = {"id": f"h{i}", "name": f"codec {i}", "protocol": "SIP", "ip": "192.0.2.1",
-                                  "encryption": "auto"}  # fmt: skip
+        sb.state.h323[f"h{i}"] = {
+            "id": f"h{i}",
+            "name": f"codec {i}",
+            "protocol": "SIP",
+            "ip": "192.0.2.1",
+            "encryption": "auto",
+        }
     async with http(sb) as client:
         first = (await call(client, "list_h323_devices", {})).json()
         capped = (await call(client, "list_h323_devices", {"page_size": 1000})).json()
@@ -484,8 +538,9 @@ async def test_double_encoded_uuids_reach_the_right_recording(uuid: str, meeting
     assert reply.status_code == 200 and reply.json()["uuid"] == uuid and reply.json()["id"] == meeting_id
     assert settings.status_code == 200
     first = sb.requests[0]
-    assert first == RecordedRequest("GET", f"/v2/meetings/{encoded}/recordings", {"meetingId": uuid}, {}, None,
-                                    "get_meeting_recordings", 200)  # fmt: skip
+    assert first == RecordedRequest(
+        "GET", f"/v2/meetings/{encoded}/recordings", {"meetingId": uuid}, {}, None, "get_meeting_recordings", 200
+    )
 
 
 async def test_numeric_meeting_id_means_the_latest_instance() -> None:
@@ -542,7 +597,9 @@ async def test_live_meeting_chat_and_controls() -> None:
     assert sb.state.live[live]["messages"] == {second: {"message_id": second, "message_content": "Q&A moved to 11:00"}}
     assert sb.state.live[live]["recording"] == "paused"
     assert ended.status_code == 404 and ended.json() == {
-        "code": 3001, "message": f"Meeting {s.SCHEDULED_MEETING_ID} is not found or has expired."}  # fmt: skip
+        "code": 3001,
+        "message": f"Meeting {s.SCHEDULED_MEETING_ID} is not found or has expired.",
+    }
     assert bad.status_code == 400 and bad.json()["code"] == 300
 
 

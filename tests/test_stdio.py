@@ -22,7 +22,7 @@ def params(*args: str, env: dict[str, str] | None = None) -> StdioServerParamete
 
 
 async def test_sandbox_flag_serves_every_tool_and_says_it_is_fake(catalog: Catalog) -> None:
-    async with Client(params("--sandbox")) as client:
+    async with Client(params("--sandbox", "--toolsets", "all")) as client:
         assert "SANDBOX MODE" in (client.instructions or "")
         tools = (await client.list_tools()).tools
         assert {t.name for t in tools} == {op.name for op in catalog}

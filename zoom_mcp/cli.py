@@ -42,7 +42,17 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         "(destructive and every write), or off (only with this explicit flag)",
     )
     safety.add_argument("--read-only", action="store_true", help="list and allow only read tools")
-    safety.add_argument("--toolsets", metavar="A,B", help="enable only these toolsets")
+    safety.add_argument(
+        "--toolsets",
+        metavar="A,B",
+        help="toolsets to offer: names from 'zoom-mcp tools', 'default' (meetings, recordings, "
+        "summaries, registrants; used when not given) or 'all'",
+    )
+    safety.add_argument(
+        "--dynamic",
+        action="store_true",
+        help="start with discovery meta-tools only (search, enable a toolset, describe, call)",
+    )
     safety.add_argument("--tools", metavar="X,Y", help="enable only these tools")
     safety.add_argument("--audit-log", metavar="PATH", help="append a JSON line per write/destructive attempt")
 
@@ -124,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             toolsets=args.toolsets,
             tools=args.tools,
             audit_log=args.audit_log,
+            dynamic=args.dynamic,
         )
     except ConfigError as exc:
         print(exc, file=sys.stderr)

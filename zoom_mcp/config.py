@@ -27,7 +27,8 @@ ENVIRONMENT = (
     ("ZOOM_MCP_LOG_LEVEL", "log level on stderr: DEBUG, INFO, WARNING (default), ERROR"),
     ("ZOOM_MCP_CONFIRM", "which calls need confirmation: destructive (default) or writes (same as --confirm)"),
     ("ZOOM_MCP_READ_ONLY", "1 = list and allow only read tools (same as --read-only)"),
-    ("ZOOM_MCP_TOOLSETS", "comma-separated toolsets to enable (same as --toolsets)"),
+    ("ZOOM_MCP_TOOLSETS", "comma-separated toolsets to enable, 'default' or 'all' (same as --toolsets)"),
+    ("ZOOM_MCP_DYNAMIC", "1 = start with discovery meta-tools only (same as --dynamic)"),
     ("ZOOM_MCP_TOOLS", "comma-separated tools to enable (same as --tools)"),
     ("ZOOM_MCP_AUDIT_LOG", "append a JSON line per write/destructive attempt to this file (same as --audit-log)"),
     ("ZOOM_MCP_SECRET", "HMAC key for confirmation tokens (default: random per process)"),
@@ -175,9 +176,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
 class SafetySettings:
     confirm: str = "destructive"
     read_only: bool = False
-    toolsets: frozenset[str] = frozenset()
+    toolsets: frozenset[str] | None = None  # None: the catalog's default profile; {"all"}: every toolset
     tools: frozenset[str] = frozenset()
     audit_log: str | None = None
+    dynamic: bool = False
     secret: Secret | None = field(default=None, repr=False)
     confirm_ttl: float = 300.0
     redis_url: Secret | None = field(default=None, repr=False)
@@ -195,6 +197,7 @@ def load_safety(
     toolsets: str | None = None,
     tools: str | None = None,
     audit_log: str | None = None,
+    dynamic: bool = False,
 ) -> SafetySettings:
     """Flags win over environment variables; `--confirm off` is accepted from the flag only."""
     env = os.environ if env is None else env
@@ -216,12 +219,15 @@ def load_safety(
     return SafetySettings(
         confirm=mode,
         read_only=read_only or _truthy(env.get("ZOOM_MCP_READ_ONLY")),
-        toolsets=_names(toolsets if toolsets is not None else env.get("ZOOM_MCP_TOOLSETS")),
+        toolsets=_names(chosen)
+        if (chosen := toolsets if toolsets is not None else env.get("ZOOM_MCP_TOOLSETS"))
+        else None,
         tools=_names(tools if tools is not None else env.get("ZOOM_MCP_TOOLS")),
         audit_log=audit_log or env.get("ZOOM_MCP_AUDIT_LOG") or None,
         secret=Secret(secret) if secret else None,
         confirm_ttl=ttl,
         redis_url=Secret(env["ZOOM_MCP_REDIS_URL"]) if env.get("ZOOM_MCP_REDIS_URL") else None,
+        dynamic=dynamic or _truthy(env.get("ZOOM_MCP_DYNAMIC")),
     )
 
 

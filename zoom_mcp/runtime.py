@@ -91,13 +91,24 @@ def _client(settings: Settings, auth: httpx2.Auth, transport: httpx2.AsyncBaseTr
     )
 
 
+def resolve_toolsets(names: frozenset[str] | None, catalog: Catalog) -> frozenset[str]:
+    """`None` -> the catalog's default profile; `all` -> every toolset (empty set); `default` expands."""
+    if names is None:
+        return frozenset(catalog.default_toolsets)
+    if "all" in names:
+        return frozenset()
+    if "default" in names:
+        return (names - {"default"}) | frozenset(catalog.default_toolsets)
+    return names
+
+
 def safety_parts(safety: SafetySettings, catalog: Catalog) -> tuple[Policy, ConfirmationTokens, AuditLog]:
     from pathlib import Path
 
     policy = Policy(
         confirm=safety.confirm,
         read_only=safety.read_only,
-        toolsets=safety.toolsets,  # type: ignore[arg-type]
+        toolsets=resolve_toolsets(safety.toolsets, catalog),
         tools=safety.tools,
     )
     policy.check(catalog)
@@ -124,4 +135,12 @@ async def running_server(
     catalog = catalog or load_catalog()
     policy, tokens, audit = safety_parts(safety or SafetySettings(), catalog)
     async with client_for(settings, sandbox) as client:
-        yield build_server(catalog, client, sandbox=settings.sandbox, policy=policy, tokens=tokens, audit=audit)
+        yield build_server(
+            catalog,
+            client,
+            sandbox=settings.sandbox,
+            policy=policy,
+            tokens=tokens,
+            audit=audit,
+            dynamic=(safety or SafetySettings()).dynamic,
+        )

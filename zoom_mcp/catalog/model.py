@@ -117,6 +117,7 @@ class Operation:
 class Catalog:
     toolsets: dict[str, str]
     operations: dict[str, Operation]
+    default_toolsets: tuple[str, ...] = ()  # what a server offers when no toolset is chosen
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.operations.values())
@@ -168,4 +169,5 @@ def load_catalog(path: Path | None = None) -> Catalog:
         if op.name in operations:
             raise ValueError(f"tools.yaml: duplicate tool name {op.name!r}")
         operations[op.name] = op
-    return Catalog(toolsets=dict(data["toolsets"]), operations=operations)
+    defaults = tuple(data.get("default_toolsets") or data["toolsets"])
+    return Catalog(toolsets=dict(data["toolsets"]), operations=operations, default_toolsets=defaults)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mcp.server import Server
+from mcp.server.lowlevel.server import NotificationOptions
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import Catalog
@@ -10,6 +11,10 @@ from zoom_mcp.safety import AuditLog, ConfirmationTokens, Gate, Policy
 from zoom_mcp.server.dispatch import ToolDispatcher
 from zoom_mcp.zoom import ZoomClient
 
+DYNAMIC_NOTE = (
+    " Only discovery tools are listed at first: search_tools finds the right tool for a task, enable_toolset "
+    "adds a toolset's tools, describe_tool and call_tool reach any tool by name."
+)
 INSTRUCTIONS = (
     "Tools for the Zoom Meetings API: meetings, cloud recordings, registrants, devices and more. "
     "Each tool is one Zoom operation; arguments are checked before anything is sent. "
@@ -30,16 +35,29 @@ def build_server(
     policy: Policy | None = None,
     tokens: ConfirmationTokens | None = None,
     audit: AuditLog | None = None,
+    dynamic: bool = False,
 ) -> Server:
     policy = policy or Policy()
     audit = audit or AuditLog(None)
     gate = Gate(tokens or ConfirmationTokens(), audit)
-    dispatcher = ToolDispatcher(catalog, client, policy, gate, audit)
-    return Server(
+    dispatcher = ToolDispatcher(catalog, client, policy, gate, audit, dynamic=dynamic)
+    server = ZoomServer(
         "zoom-mcp",
         version=__version__,
         title="Zoom",
-        instructions=(SANDBOX_NOTICE if sandbox else "") + INSTRUCTIONS,
+        instructions=(SANDBOX_NOTICE if sandbox else "") + INSTRUCTIONS + (DYNAMIC_NOTE if dynamic else ""),
         on_list_tools=dispatcher.list_tools,
         on_call_tool=dispatcher.call_tool,
     )
+    server.tools_change = dynamic
+    return server
+
+
+class ZoomServer(Server):
+    """Declares `tools.listChanged` when the tool list can change (dynamic discovery)."""
+
+    tools_change = False
+
+    def create_initialization_options(self, notification_options=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        options = notification_options or NotificationOptions(tools_changed=self.tools_change)
+        return super().create_initialization_options(options, *args, **kwargs)

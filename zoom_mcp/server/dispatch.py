@@ -19,6 +19,7 @@ from zoom_mcp.request import ZoomRequest, build_request
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.gate import Gate, Stop
 from zoom_mcp.safety.policy import Policy
+from zoom_mcp.server.discovery import META_NAMES, Discovery
 from zoom_mcp.server.paging import (
     ALL_PAGES,
     DEFAULT_MAX_RECORDS,
@@ -38,14 +39,24 @@ log = logging.getLogger(__name__)
 class ToolDispatcher:
     """Serves the catalog's operations as tools over one shared `ZoomClient`."""
 
-    def __init__(self, catalog: Catalog, client: ZoomClient, policy: Policy, gate: Gate, audit: AuditLog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        client: ZoomClient,
+        policy: Policy,
+        gate: Gate,
+        audit: AuditLog,
+        *,
+        dynamic: bool = False,
+    ) -> None:
         self.catalog = catalog
         self.client = client
         self.policy = policy
         self.gate = gate
         self.audit = audit
         self._specs: dict[str, ToolSpec] = {}
-        self._listed = sorted((op for op in catalog if policy.hidden_because(op) is None), key=lambda op: op.name)
+        self.listed = sorted((op for op in catalog if policy.hidden_because(op) is None), key=lambda op: op.name)
+        self.discovery = Discovery(self) if dynamic else None
 
     def spec(self, op: Operation) -> ToolSpec:
         found = self._specs.get(op.name)
@@ -56,14 +67,18 @@ class ToolDispatcher:
     async def list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[self.spec(op).tool for op in self._listed])
+        if self.discovery is not None:
+            return types.ListToolsResult(tools=self.discovery.tools(ctx))
+        return types.ListToolsResult(tools=[self.spec(op).tool for op in self.listed])
 
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult | types.InputRequiredResult:
+        if self.discovery is not None and params.name in META_NAMES:
+            return await self.discovery.call(ctx, params)
         op = self.catalog.get(params.name)
         if op is None:
-            return error_result(self._unknown(params.name))
+            return error_result(self.unknown(params.name))
         return await self.call(op, dict(params.arguments or {}), ctx=ctx, params=params)
 
     async def call(
@@ -142,8 +157,8 @@ class ToolDispatcher:
             return None, str(exc)
         return (response.data if isinstance(response.data, dict) else None), None
 
-    def _unknown(self, name: str) -> str:
-        close = difflib.get_close_matches(name, [op.name for op in self._listed], n=3)
+    def unknown(self, name: str) -> str:
+        close = difflib.get_close_matches(name, [op.name for op in self.listed], n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         return f"Unknown tool {name!r}.{hint}"
 

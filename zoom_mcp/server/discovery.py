@@ -1,0 +1,241 @@
+"""Dynamic discovery (`--dynamic`): a handful of meta-tools instead of the whole catalog.
+
+The model lists toolsets, searches the catalog in plain words, and enables a toolset (its typed
+tools then appear and the client is told the list changed). For clients that never refresh their
+tool list, it can also describe a tool and call it by name: that call goes through exactly the
+same policy, validation, confirmation gate, audit and client as a listed tool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+
+from zoom_mcp.catalog import Operation
+from zoom_mcp.server.results import compact, error_result
+
+if TYPE_CHECKING:
+    from zoom_mcp.server.dispatch import ToolDispatcher
+
+LIST_TOOLSETS, SEARCH, ENABLE, DESCRIBE, CALL = (
+    "list_toolsets",
+    "search_tools",
+    "enable_toolset",
+    "describe_tool",
+    "call_tool",
+)
+
+# Words people use for what the catalog calls otherwise.
+SYNONYMS = {
+    "attendee": "participant",
+    "attended": "participant",
+    "who": "participant",
+    "joined": "participant",
+    "remove": "delete",
+    "erase": "delete",
+    "cancel": "delete",
+    "trash": "delete",
+    "wipe": "delete",
+    "schedule": "create",
+    "book": "create",
+    "new": "create",
+    "set": "update",
+    "change": "update",
+    "edit": "update",
+    "rename": "update",
+    "show": "get",
+    "find": "list",
+    "upcoming": "upcoming",
+    "next": "upcoming",
+    "recording": "recording",
+    "video": "recording",
+    "transcript": "recording",
+    "signup": "registrant",
+    "register": "registrant",
+    "registration": "registrant",
+    "question": "question",
+    "vote": "poll",
+    "summary": "summary",
+    "recap": "summary",
+    "notes": "summary",
+    "restore": "recover",
+    "undelete": "recover",
+    "stream": "livestream",
+    "broadcast": "livestream",
+    "phone": "zpa",
+    "room": "device",
+}
+STOP = {"a", "an", "the", "of", "for", "my", "me", "i", "to", "in", "on", "with", "and", "all", "this", "what", "is"}
+
+
+def _words(text: str) -> list[str]:
+    words = []
+    for raw in re.findall(r"[a-z0-9]+", text.lower()):
+        word = raw[:-1] if raw.endswith("s") and len(raw) > 3 and not raw.endswith("ss") else raw
+        if word not in STOP:
+            words.append(SYNONYMS.get(word, word))
+    return words
+
+
+def score(op: Operation, query: list[str]) -> float:
+    name = set(_words(op.name.replace("_", " ")))
+    description = set(_words(op.description))
+    toolset = set(_words(op.toolset.replace("_", " ")))
+    params = set(_words(" ".join(op.arguments)))
+    total = 0.0
+    for word in query:
+        total += 3.0 * (word in name) + 2.0 * (word in toolset) + 1.0 * (word in description) + 0.5 * (word in params)
+    verb = op.name.split("_")[0]
+    if query and query[0] == verb:  # "delete recording" wants a delete tool first
+        total += 2.0
+    return total
+
+
+def _tool(name: str, description: str, properties: dict[str, Any], required: list[str]) -> types.Tool:
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return types.Tool(
+        name=name,
+        description=description,
+        input_schema=schema,
+        annotations=types.ToolAnnotations(read_only_hint=name != CALL, open_world_hint=name == CALL),
+    )
+
+
+META_TOOLS = [
+    _tool(
+        LIST_TOOLSETS,
+        "List the Zoom toolsets with what each covers, how many tools it has and whether it is enabled.",
+        {},
+        [],
+    ),
+    _tool(
+        SEARCH,
+        "Find Zoom tools by what you want to do, in plain words (e.g. 'upcoming meetings', "
+        "'delete recording'). Returns the best tool names with one-line descriptions.",
+        {"query": {"type": "string"}, "limit": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}},
+        ["query"],
+    ),
+    _tool(
+        ENABLE,
+        "Enable a toolset: its typed tools are added to your tool list.",
+        {"toolset": {"type": "string"}},
+        ["toolset"],
+    ),
+    _tool(
+        DESCRIBE,
+        "Show a tool's description and input schema, to call it with call_tool.",
+        {"name": {"type": "string"}},
+        ["name"],
+    ),
+    _tool(
+        CALL,
+        "Call any Zoom tool by name with its arguments (same checks and confirmations as listing it).",
+        {"name": {"type": "string"}, "arguments": {"type": "object"}},
+        ["name"],
+    ),
+]
+META_NAMES = {tool.name for tool in META_TOOLS}
+
+
+class Discovery:
+    """Per-client enabled toolsets, and the meta-tools' behaviour."""
+
+    def __init__(self, dispatcher: ToolDispatcher) -> None:
+        self.dispatcher = dispatcher
+        self._enabled: dict[str, set[str]] = {}
+
+    def enabled(self, ctx: ServerRequestContext[Any] | None) -> set[str]:
+        from zoom_mcp.server.dispatch import client_identity
+
+        return self._enabled.setdefault(client_identity(ctx), set())
+
+    def tools(self, ctx: ServerRequestContext[Any] | None) -> list[types.Tool]:
+        enabled = self.enabled(ctx)
+        listed = [self.dispatcher.spec(op).tool for op in self.dispatcher.listed if op.toolset in enabled]
+        return META_TOOLS + listed
+
+    async def call(
+        self, ctx: ServerRequestContext[Any] | None, params: types.CallToolRequestParams
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        args = dict(params.arguments or {})
+        if params.name == LIST_TOOLSETS:
+            return self._list_toolsets(ctx)
+        if params.name == SEARCH:
+            return self._search(str(args.get("query", "")), int(args.get("limit") or 5))
+        if params.name == ENABLE:
+            return await self._enable(ctx, str(args.get("toolset", "")))
+        op = self.dispatcher.catalog.get(str(args.get("name", "")))
+        if op is None or op not in self.dispatcher.listed:
+            return error_result(self.dispatcher.unknown(str(args.get("name", ""))) + " Use search_tools to find one.")
+        if params.name == DESCRIBE:
+            spec = self.dispatcher.spec(op)
+            data = {
+                "name": op.name,
+                "toolset": op.toolset,
+                "safety": op.safety,
+                "description": spec.tool.description,
+                "input_schema": spec.input_schema,
+            }
+            return types.CallToolResult(content=[types.TextContent(text=json.dumps(data))], structured_content=data)
+        inner = args.get("arguments") or {}
+        if not isinstance(inner, dict):
+            return error_result("call_tool: arguments must be an object of the tool's arguments.")
+        return await self.dispatcher.call(op, dict(inner), ctx=ctx, params=params)
+
+    def _list_toolsets(self, ctx: ServerRequestContext[Any] | None) -> types.CallToolResult:
+        enabled = self.enabled(ctx)
+        counts: dict[str, int] = {}
+        for op in self.dispatcher.listed:
+            counts[op.toolset] = counts.get(op.toolset, 0) + 1
+        rows = [
+            {"toolset": name, "tools": counts[name], "enabled": name in enabled, "description": blurb}
+            for name, blurb in self.dispatcher.catalog.toolsets.items()
+            if name in counts
+        ]
+        text = "\n".join(
+            f"{r['toolset']} ({r['tools']}{', enabled' if r['enabled'] else ''}): {r['description']}" for r in rows
+        )
+        return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"toolsets": rows})
+
+    def search(self, query: str, limit: int = 5) -> list[Operation]:
+        words = _words(query)
+        ranked = sorted(((score(op, words), op.name, op) for op in self.dispatcher.listed), key=lambda t: (-t[0], t[1]))
+        return [op for points, _, op in ranked[:limit] if points > 0]
+
+    def _search(self, query: str, limit: int) -> types.CallToolResult:
+        found = self.search(query, max(1, min(limit, 20)))
+        rows = [
+            {
+                "name": op.name,
+                "toolset": op.toolset,
+                "safety": op.safety,
+                "description": op.description.split(". ")[0].rstrip("."),
+            }
+            for op in found
+        ]
+        text = compact(rows) if rows else f"No tool matches {query!r}; try other words or list_toolsets."
+        return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"tools": rows})
+
+    async def _enable(self, ctx: ServerRequestContext[Any] | None, toolset: str) -> types.CallToolResult:
+        available = {op.toolset for op in self.dispatcher.listed}
+        if toolset not in available:
+            return error_result(f"Unknown or disabled toolset {toolset!r}; available: {', '.join(sorted(available))}.")
+        enabled = self.enabled(ctx)
+        added = toolset not in enabled
+        enabled.add(toolset)
+        if added and ctx is not None:
+            # A client without a back-channel still has describe_tool / call_tool.
+            with contextlib.suppress(Exception):
+                await ctx.session.send_tool_list_changed()
+        names = [op.name for op in self.dispatcher.listed if op.toolset == toolset]
+        text = f"Enabled {toolset}: {', '.join(names)}. Refresh your tool list, or use describe_tool / call_tool."
+        return types.CallToolResult(
+            content=[types.TextContent(text=text)], structured_content={"toolset": toolset, "tools": names}
+        )
