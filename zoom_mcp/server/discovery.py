@@ -70,6 +70,7 @@ SYNONYMS = {
     "phone": "zpa",
     "room": "device",
 }
+VERBS = {"list", "get", "create", "add", "update", "delete", "recover", "assign", "upgrade", "control", "end", "start"}
 STOP = {"a", "an", "the", "of", "for", "my", "me", "i", "to", "in", "on", "with", "and", "all", "this", "what", "is"}
 
 
@@ -91,8 +92,10 @@ def score(op: Operation, query: list[str]) -> float:
     for word in query:
         total += 3.0 * (word in name) + 2.0 * (word in toolset) + 1.0 * (word in description) + 0.5 * (word in params)
     verb = op.name.split("_")[0]
-    if query and query[0] == verb:  # "delete recording" wants a delete tool first
+    if verb in query:  # "delete recording" wants a delete tool first
         total += 2.0
+    elif not set(query) & VERBS and op.safety == "read":
+        total += 1.0  # no action asked for: a lookup is the safe reading
     return total
 
 

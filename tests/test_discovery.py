@@ -1,0 +1,141 @@
+"""--dynamic: a few meta-tools; search, enable, describe and call reach the whole catalog safely."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import mcp_types as types
+import pytest
+from mcp import Client
+
+from tests.conftest import CATALOG
+from zoom_mcp.safety import Policy
+from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.server import build_server
+from zoom_mcp.zoom import ZoomClient
+
+pytestmark = pytest.mark.anyio
+META = {"list_toolsets", "search_tools", "enable_toolset", "describe_tool", "call_tool"}
+
+
+def dynamic(zoom: ZoomClient, **kwargs: Any):
+    return build_server(CATALOG, zoom, dynamic=True, **kwargs)
+
+
+def tokens(text: str) -> int:
+    import bpe_openai
+
+    return len(bpe_openai.get_encoding("o200k_base").encode(text))
+
+
+async def test_dynamic_list_is_small_and_meta_only(zoom: ZoomClient) -> None:
+    async with Client(dynamic(zoom)) as client:
+        listed = await client.list_tools()
+        assert {t.name for t in listed.tools} == META
+        assert "search_tools" in (client.instructions or "")
+    wire = json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed.tools])
+    assert tokens(wire) < 1500
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_enable_toolset_adds_typed_tools_and_notifies(zoom: ZoomClient, mode: str) -> None:
+    notices: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        if isinstance(message, types.ServerNotification):
+            notices.append(message.method)
+
+    async with Client(dynamic(zoom), mode=mode, message_handler=on_message) as client:
+        sets = (await client.call_tool("list_toolsets", {})).structured_content["toolsets"]
+        assert {row["toolset"] for row in sets} == set(CATALOG.toolsets)
+        assert all(row["enabled"] is False for row in sets)
+        enabled = await client.call_tool("enable_toolset", {"toolset": "recordings"})
+        assert not enabled.is_error
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert names == META | {op.name for op in CATALOG if op.toolset == "recordings"}
+        listed = await client.call_tool("list_user_recordings", {"userId": "me"})
+        assert not listed.is_error and listed.structured_content["meetings"]
+        bad = await client.call_tool("enable_toolset", {"toolset": "recordingz"})
+        assert bad.is_error and "recordings" in bad.content[0].text
+    if mode == "legacy":
+        assert "notifications/tools/list_changed" in notices
+
+
+async def test_describe_and_call_go_through_the_same_checks(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async with Client(dynamic(zoom)) as client:
+        described = (await client.call_tool("describe_tool", {"name": "delete_meeting"})).structured_content
+        assert described["safety"] == "destructive" and "confirmation_token" in described["input_schema"]["properties"]
+        missing = await client.call_tool("call_tool", {"name": "get_meeting", "arguments": {}})
+        assert missing.is_error and "meetingId: is required" in missing.content[0].text
+        got = await client.call_tool("call_tool", {"name": "get_meeting", "arguments": {"meetingId": 85746065432}})
+        assert not got.is_error and got.structured_content["topic"] == "Weekly design review"
+        gated = await client.call_tool("call_tool", {"name": "delete_meeting", "arguments": {"meetingId": 85746065432}})
+        assert gated.structured_content["status"] == "confirmation_required"
+        assert sandbox.mutating_requests() == []
+        token = gated.structured_content["confirmation_token"]
+        done = await client.call_tool(
+            "call_tool",
+            {"name": "delete_meeting", "arguments": {"meetingId": 85746065432, "confirmation_token": token}},
+        )
+        assert not done.is_error and len(sandbox.mutating_requests()) == 1
+        unknown = await client.call_tool("describe_tool", {"name": "nuke_meeting"})
+        assert unknown.is_error and "search_tools" in unknown.content[0].text
+
+
+async def test_policy_still_applies_in_dynamic_mode(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async with Client(dynamic(zoom, policy=Policy(read_only=True))) as client:
+        found = (await client.call_tool("search_tools", {"query": "delete meeting"})).structured_content["tools"]
+        assert all(row["safety"] == "read" for row in found)
+        refused = await client.call_tool("call_tool", {"name": "delete_meeting", "arguments": {"meetingId": 1}})
+        assert refused.is_error
+    assert sandbox.requests == []
+
+
+# Plain-language requests and the tool that should come up in the top 3 of search_tools.
+SEARCHES = [
+    ("list my cloud recordings", "list_user_recordings"),
+    ("recordings of a meeting", "get_meeting_recordings"),
+    ("delete recording", "delete_meeting_recordings"),
+    ("delete one recording file", "delete_recording_file"),
+    ("recover recordings from trash", "recover_meeting_recordings"),
+    ("restore a deleted recording file", "recover_recording_file"),
+    ("recording sharing settings", "get_recording_settings"),
+    ("change who can download the recording", "update_recording_settings"),
+    ("who viewed the recording", "get_recording_analytics_details"),
+    ("recording view counts per day", "get_recording_analytics_summary"),
+    ("approve recording registrant", "update_recording_registrant_status"),
+    ("schedule a meeting", "create_meeting"),
+    ("get meeting details", "get_meeting"),
+    ("change the meeting time", "update_meeting"),
+    ("cancel a meeting", "delete_meeting"),
+    ("meeting invitation text", "get_meeting_invitation"),
+    ("register someone for a meeting", "add_meeting_registrant"),
+    ("register many people at once", "add_meeting_registrants_batch"),
+    ("create a poll", "create_meeting_poll"),
+    ("AI meeting summaries", "list_meeting_summaries"),
+    ("save meeting as template", "create_meeting_template"),
+    ("stop the recording of a live meeting", "control_live_meeting"),
+    ("delete a chat message in a live meeting", "delete_live_meeting_chat_message"),
+    ("livestream settings of a meeting", "get_meeting_livestream"),
+    ("list devices", "list_devices"),
+    ("rename a device", "update_device"),
+    ("remove a device", "delete_device"),
+    ("upgrade phone firmware", "upgrade_zpa_firmware"),
+    ("list H.323 SIP devices", "list_h323_devices"),
+    ("all archived files of the account", "list_archived_files"),
+    ("archived files of one meeting", "get_meeting_archived_files"),
+    ("invite links for attendees", "create_meeting_invite_links"),
+]
+
+
+async def test_search_finds_the_right_tool_in_the_top_three(zoom: ZoomClient) -> None:
+    misses = []
+    async with Client(dynamic(zoom)) as client:
+        for query, expected in SEARCHES:
+            found = await client.call_tool("search_tools", {"query": query, "limit": 3})
+            top = [row["name"] for row in found.structured_content["tools"]]
+            if expected not in top:
+                misses.append((query, expected, top))
+    assert len(SEARCHES) >= 30
+    assert misses == []
