@@ -4,8 +4,8 @@
 
 (a) wall time from spawning the process to receiving the tools/list result, median of N runs,
     runs of the two servers interleaved so machine noise hits both alike; the ratio is the figure.
-(b) bytes and o200k tokens of the tools/list result: total, model-facing (name, description,
-    input schema) and per toolset.
+(b) o200k tokens of the tools/list result: model-facing (name, description, input schema) and
+    whole, for the default profile, --toolsets all and --dynamic; per toolset for all.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,48 +65,56 @@ def model_facing(tool: dict) -> str:
     return compact({"name": tool["name"], "description": tool.get("description"), "inputSchema": tool["inputSchema"]})
 
 
+MODES = {
+    "default profile": ["--sandbox"],
+    "--toolsets all": ["--sandbox", "--toolsets", "all"],
+    "--dynamic": ["--sandbox", "--dynamic"],
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("server_args", nargs="*", default=["--sandbox"], help="arguments for zoom-mcp")
     args = parser.parse_args()
-
-    ours = [sys.executable, "-m", "zoom_mcp", *args.server_args]
-    _, result = time_to_tools_list(ours)  # warm the file cache for both before timing
-    count = len(result["tools"])
-    floor = [sys.executable, str(ROOT / "bench" / "floor_server.py"), str(count)]
-    time_to_tools_list(floor)
-    ours_times, floor_times = [], []
-    for _ in range(args.runs):
-        ours_times.append(time_to_tools_list(ours)[0])
-        floor_times.append(time_to_tools_list(floor)[0])
-    ours_med, floor_med = statistics.median(ours_times), statistics.median(floor_times)
-
-    print(f"## Cold start (spawn -> tools/list result), {count} tools, median of {args.runs}")
-    print(f"zoom-mcp {' '.join(args.server_args)}: {ours_med * 1000:.0f} ms")
-    print(f"bare SDK server, {count} trivial tools (floor): {floor_med * 1000:.0f} ms")
-    print(f"ratio: {ours_med / floor_med:.2f}x (target <= 1.3x)")
-
-    tools = result["tools"]
-    whole = compact(result)
-    print("\n## tools/list size")
-    print(f"whole result: {len(whole.encode())} bytes, {tokens(whole)} tokens (o200k)")
-    facing = "".join(model_facing(t) for t in tools)
-    print(f"model-facing (name, description, input schema): {len(facing.encode())} bytes, {tokens(facing)} tokens")
     from zoom_mcp.catalog import load_catalog
 
     toolset_of = {op.name: op.toolset for op in load_catalog()}
-    per: dict[str, list[dict]] = defaultdict(list)
-    for tool in tools:
-        per[toolset_of.get(tool["name"], "other")].append(tool)
-    print("\n| toolset | tools | bytes | tokens | model-facing tokens |")
-    print("|---|---|---|---|---|")
-    for name in sorted(per):
-        text = compact(per[name])
+    print(f"## Cold start (spawn -> tools/list result), median of {args.runs}, and tools/list size (o200k tokens)")
+    print("| mode | tools | zoom-mcp ms | bare SDK server ms | ratio | model-facing tokens | whole tools/list tokens |")
+    print("|---|---|---|---|---|---|---|")
+    results = {}
+    for label, server_args in MODES.items():
+        ours = [sys.executable, "-m", "zoom_mcp", *server_args]
+        _, result = time_to_tools_list(ours)  # warm the file cache before timing
+        count = len(result["tools"])
+        floor = [sys.executable, str(ROOT / "bench" / "floor_server.py"), str(count)]
+        time_to_tools_list(floor)
+        ours_times, floor_times = [], []
+        for _ in range(args.runs):
+            ours_times.append(time_to_tools_list(ours)[0])
+            floor_times.append(time_to_tools_list(floor)[0])
+        ours_med, floor_med = statistics.median(ours_times), statistics.median(floor_times)
+        tools = result["tools"]
+        facing = tokens_of(model_facing(t) for t in tools)
+        whole = tokens_of(compact(t) for t in tools)
         print(
-            f"| {name} | {len(per[name])} | {len(text.encode())} | {tokens(text)} | "
-            f"{tokens(''.join(model_facing(t) for t in per[name]))} |"
+            f"| {label} | {count} | {ours_med * 1000:.0f} | {floor_med * 1000:.0f} | {ours_med / floor_med:.2f}x "
+            f"| {facing} | {whole} |"
         )
+        results[label] = tools
+    print("\n## --toolsets all, per toolset")
+    per: dict[str, list[dict]] = defaultdict(list)
+    for tool in results["--toolsets all"]:
+        per[toolset_of.get(tool["name"], "other")].append(tool)
+    print("| toolset | tools | model-facing tokens | whole tokens |")
+    print("|---|---|---|---|")
+    for name in sorted(per):
+        facing = tokens_of(model_facing(t) for t in per[name])
+        print(f"| {name} | {len(per[name])} | {facing} | {tokens_of(compact(t) for t in per[name])} |")
+
+
+def tokens_of(texts: Iterable[str]) -> int:
+    return sum(tokens(text) for text in texts)
 
 
 if __name__ == "__main__":

@@ -126,6 +126,23 @@ SEARCHES = [
     ("all archived files of the account", "list_archived_files"),
     ("archived files of one meeting", "get_meeting_archived_files"),
     ("invite links for attendees", "create_meeting_invite_links"),
+    ("what meetings do I have this week", "list_upcoming_meetings"),
+    ("upcoming meetings", "list_upcoming_meetings"),
+    ("list a user's scheduled meetings", "list_user_meetings"),
+    ("who attended the meeting", "list_past_meeting_participants"),
+    ("past meeting details", "get_past_meeting"),
+    ("meeting summary", "get_meeting_summary"),
+    ("meeting transcript", "get_meeting_transcript"),
+    ("end a meeting", "update_meeting_status"),
+    ("meeting registrants", "list_meeting_registrants"),
+    ("list webinars", "list_webinars"),
+    ("schedule a webinar", "create_webinar"),
+    ("webinar registrants", "list_webinar_registrants"),
+    ("webinar panelists", "list_webinar_panelists"),
+    ("participants report", "get_meeting_participants_report"),
+    ("tracking fields", "list_tracking_fields"),
+    ("sip phones", "list_sip_phones"),
+    ("meeting templates", "list_meeting_templates"),
 ]
 
 

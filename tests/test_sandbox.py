@@ -7,6 +7,7 @@ Zoom-shaped errors, state round trips, defaults that follow the catalog's schema
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
 import re
@@ -171,6 +172,11 @@ async def call(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any])
     op = CATALOG.get(name)
     assert op is not None
     request = build_request(op, arguments)
+    if request.files is not None:  # an upload goes as multipart, as the server's client sends it
+        files = {name: (name, data, "application/octet-stream") for name, data in request.files.items()}
+        return await client.request(
+            request.method, "/v2" + request.path, params=request.query, data=request.json, files=files, headers=STATIC
+        )
     return await client.request(
         request.method, "/v2" + request.path, params=request.query, json=request.json, headers=STATIC
     )
@@ -669,7 +675,8 @@ def arguments_from_schemas(op: Operation, path_value: Callable[[str], Any]) -> d
         if target.location == "path":
             arguments[arg] = path_value(target.wire_name)
         elif target.location == "body" and isinstance(body, dict) and target.wire_name in body:
-            arguments[arg] = body[target.wire_name]
+            upload = op.input_schema["properties"][arg].get("contentEncoding") == "base64"
+            arguments[arg] = base64.b64encode(b"sandbox").decode() if upload else body[target.wire_name]
         elif target.location not in ("path", "query", "body") and body is not None:
             arguments[arg] = body
     return arguments
@@ -754,7 +761,7 @@ async def test_every_operation_survives_schema_shaped_nonsense() -> None:
             assert reply.status_code < 500, (op.name, reply.text)
             if reply.status_code >= 400:
                 assert set(reply.json()) <= {"code", "message", "errors"} and reply.json()["message"], op.name
-    assert len(seen) == len(CATALOG) == 54
+    assert len(seen) == len(CATALOG)
 
 
 def _unknown_fields(schema: dict[str, Any], value: Any, path: str = "") -> list[str]:

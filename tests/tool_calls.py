@@ -6,12 +6,21 @@ call needs, and a `check` that asserts on the sandbox state and the tool result 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+import jsonschema
+
 import zoom_mcp.sandbox.seed as s
+from zoom_mcp.catalog import Operation, load_catalog
 from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.sandbox.defaults import example
+
+CATALOG = load_catalog()
+TODAY = datetime.now(UTC).date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -214,3 +223,56 @@ CALLS: dict[str, ToolCall] = {
         lambda sb, d: sb.state.templates[s.OWNER_ID][0]["name"] == "Review template",
     ),
 }
+
+
+def _generated(op: Operation) -> ToolCall:
+    """A call built from the catalog alone: path IDs, required query values, the body's example.
+
+    For operations whose sandbox behaviour is the schema-shaped default: the call must succeed and
+    its answer must validate against the operation's response schema.
+    """
+    body = example(op.body_schema) if op.body_schema else {}
+    required = set(op.input_schema.get("required", []))
+    arguments: dict[str, Any] = {}
+    for arg, target in op.arguments.items():
+        schema = op.input_schema["properties"][arg]
+        if target.location == "path":
+            plain = schema.get("type") == "string" and "enum" not in schema
+            arguments[arg] = f"sandbox-{arg}" if plain else example(schema, arg)
+        elif target.location == "query" and arg in required:
+            arguments[arg] = TODAY if arg in ("from", "to") else example(schema, arg)
+        elif target.location == "body" and isinstance(body, dict) and target.wire_name in body:
+            value = body[target.wire_name]
+            arguments[arg] = base64.b64encode(b"sandbox").decode() if schema.get("contentEncoding") else value
+        elif target.location == "whole_body" and body is not None:
+            arguments[arg] = body
+
+    def check(sandbox: Sandbox, data: Any) -> bool:
+        if op.response_schema is None or data is None:
+            return True
+        return not list(jsonschema.Draft202012Validator(op.response_schema).iter_errors(data))
+
+    return ToolCall(arguments, check)
+
+
+def _plausible(op: Operation, arguments: dict[str, Any]) -> ToolCall:
+    """A call with seeded IDs for an operation that has stateful sandbox behaviour."""
+    generated = _generated(op)
+    merged = {**generated.arguments, **arguments}
+    for arg, value in merged.items():  # the seeded values, typed as the tool's schema wants them
+        schema = op.input_schema["properties"].get(arg, {})
+        if schema.get("type") == "string" and isinstance(value, int) and not isinstance(value, bool):
+            merged[arg] = str(value)
+    return ToolCall({k: v for k, v in merged.items() if k in op.input_schema["properties"]}, generated.check)
+
+
+def _fill() -> None:
+    from tests.test_sandbox_state import PLAUSIBLE  # seeded arguments for the stateful operations
+
+    for op in CATALOG:
+        if op.name in CALLS:
+            continue
+        CALLS[op.name] = _plausible(op, PLAUSIBLE[op.name]) if op.name in PLAUSIBLE else _generated(op)
+
+
+_fill()

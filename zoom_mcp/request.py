@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,13 +23,16 @@ class ZoomRequest:
     query: dict[str, str] = field(default_factory=dict)
     json: Any = None
     rate_limit: str = ""  # Zoom's label (LIGHT, MEDIUM, HEAVY, ...) for client-side pacing
+    files: dict[str, bytes] | None = None  # multipart uploads: these fields as files, `json` as form fields
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "path": self.path}
         if self.query:
             out["query"] = self.query
         if self.json is not None:
-            out["json"] = self.json
+            out["form" if self.files is not None else "json"] = self.json
+        if self.files is not None:
+            out["files"] = {name: f"{len(data)} bytes" for name, data in self.files.items()}
         return out
 
 
@@ -63,10 +67,19 @@ def build_request(op: Operation, arguments: dict[str, Any]) -> ZoomRequest:
         else:
             whole_body = value
     path = _PLACEHOLDER.sub(lambda m: path_values[m.group(1)], op.path)
+    if op.body_content_type == "multipart/form-data":
+        files = {k: base64.b64decode(v, validate=True) for k, v in body.items() if _is_file(op, k)}
+        form = {k: _scalar(v) for k, v in body.items() if k not in files}
+        return ZoomRequest(op.method, path, query, form, op.rate_limit, files)
     payload = whole_body if whole_body is not None else (body or None)
     if payload is None and op.body_schema is not None and op.method in ("POST", "PUT", "PATCH"):
         payload = {}
     return ZoomRequest(op.method, path, query, payload, op.rate_limit)
+
+
+def _is_file(op: Operation, field_name: str) -> bool:
+    schema = (op.body_schema or {}).get("properties", {}).get(field_name, {})
+    return schema.get("format") == "binary"
 
 
 def _scalar(value: Any) -> str:

@@ -70,6 +70,8 @@ def input_schema(op: Operation) -> dict[str, Any]:
                 required.append(arg)
         elif target.location == "body":
             prop = dict(body_fields[target.wire_name])
+            if prop.get("format") == "binary":  # multipart upload: JSON carries the bytes as base64
+                prop = {"type": "string", "contentEncoding": "base64", "description": "file content, base64-encoded"}
             if target.wire_name in body_required:
                 required.append(arg)
         else:

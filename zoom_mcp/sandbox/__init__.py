@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from zoom_mcp.catalog import Catalog, load_catalog
-from zoom_mcp.sandbox import archiving, devices, meetings, recordings
+from zoom_mcp.sandbox import account, archiving, devices, meetings, past, recordings, registration, reports, webinars
 from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
 from zoom_mcp.sandbox.defaults import default_handler
 from zoom_mcp.sandbox.faults import DroppedConnection, FaultPlan, RefusedConnection
@@ -36,7 +36,17 @@ __all__ = [
     "serve",
 ]
 
-HANDLERS: dict[str, Handler] = {**meetings.HANDLERS, **recordings.HANDLERS, **devices.HANDLERS, **archiving.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **meetings.HANDLERS,
+    **recordings.HANDLERS,
+    **devices.HANDLERS,
+    **archiving.HANDLERS,
+    **past.HANDLERS,
+    **registration.HANDLERS,
+    **webinars.HANDLERS,
+    **account.HANDLERS,
+    **reports.HANDLERS,
+}
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,27 @@ async def respond(send: Send, status: int, body: Any = None, headers: dict[str, 
     await send({"type": "http.response.body", "body": raw})
 
 
+def multipart_form(body: bytes, content_type: str) -> dict[str, Any]:
+    """An upload's fields; file parts come back base64-encoded, as the tool's arguments carry them."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    form: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            form[str(name)] = base64.b64encode(payload).decode()
+        else:
+            text = payload.decode("utf-8", "replace")
+            # Form fields are text on the wire; read them back as the JSON values the schema declares.
+            form[str(name)] = {"true": True, "false": False}.get(text, int(text) if text.isdigit() else text)
+    return form
+
+
 class SandboxApp:
     """The ASGI callable."""
 
@@ -234,8 +255,12 @@ class SandboxApp:
         sandbox = self.sandbox
         found = self.router.match(method, raw_path[len("/v2") :])
         op, params = found if found else (None, {})
+        content_type = headers.get("content-type", "")
         try:
-            parsed = json.loads(body) if body.strip() else None
+            if content_type.startswith("multipart/form-data"):
+                parsed: Any = multipart_form(body, content_type)
+            else:
+                parsed = json.loads(body) if body.strip() else None
         except ValueError:
             parsed = None
         fault = sandbox.faults.pick(op.name if op else None, method)

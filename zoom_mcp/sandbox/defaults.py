@@ -7,6 +7,7 @@ formats honoured, one item per array, lengths and ranges respected).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from zoom_mcp.sandbox.app import Call, Reply
@@ -78,6 +79,9 @@ def _json_type(value: Any) -> str:
 
 def _string(schema: dict[str, Any], name: str) -> str:
     text = _FORMATS.get(schema.get("format", ""), f"sandbox-{name}" if name else "sandbox")
+    pattern = schema.get("pattern")
+    if pattern and not re.search(pattern, text):  # e.g. an e-mail pattern on a plain string field
+        text = next((t for t in ("someone@example.com", "") if re.search(pattern, t)), text)
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     if len(text) < low:
         text += "x" * (low - len(text))

@@ -81,8 +81,11 @@ def delete_meeting(call: Call) -> Reply:
         meeting["occurrences"] = [o for o in meeting["occurrences"] if o is not found]
         return 204, None
     del state.meetings[meeting["id"]]
-    for per_meeting in (state.registrants, state.polls):
-        per_meeting.pop(meeting["id"], None)
+    state.deleted_meetings[meeting["id"]] = {  # recoverable with update_meeting_status action=recover
+        "meeting": meeting,
+        "registrants": state.registrants.pop(meeting["id"], None),
+        "polls": state.polls.pop(meeting["id"], None),
+    }
     return 204, None
 
 

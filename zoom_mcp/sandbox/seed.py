@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from zoom_mcp.sandbox.content import BUDGET_TRANSCRIPT, CHAT, RETRO_TRANSCRIPT
+from zoom_mcp.sandbox.seed_more import seed_more
 from zoom_mcp.sandbox.state import State, days_ago, iso
 
 OWNER_ID = "KDcuGIm1QgePTO8WbOqwIQ"
@@ -75,6 +76,7 @@ def seed(state: State, now: datetime) -> None:
         for r in state.recordings.values()
         if r["uuid"] in (BUDGET_UUID, RETRO_UUID)
     ]
+    seed_more(state, now, BUDGET_UUID)
 
 
 def _user(user_id: str, email: str, first: str, last: str) -> dict[str, Any]:

@@ -30,6 +30,23 @@ class State:
     polls: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     templates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     file_content: dict[str, bytes] = field(default_factory=dict)
+    # Past meeting instances without cloud recordings (ended through the API), by UUID.
+    past_meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    participants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by past-instance UUID
+    past_qa: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by past-instance UUID
+    past_polls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by past-instance UUID
+    deleted_meetings: dict[int, dict[str, Any]] = field(default_factory=dict)  # recoverable (update_meeting_status)
+    registration_questions: dict[int, dict[str, Any]] = field(default_factory=dict)  # meetings and webinars
+    surveys: dict[int, dict[str, Any]] = field(default_factory=dict)  # meetings and webinars
+    webinars: dict[int, dict[str, Any]] = field(default_factory=dict)
+    panelists: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    webinar_registrants: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    webinar_polls: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    webinar_templates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by user ID
+    tracking_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tsp: dict[str, Any] = field(default_factory=dict)  # the account's TSP settings
+    user_tsp: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by user ID
+    sip_phones: dict[str, dict[str, Any]] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(20261128))
 
     def new_id(self, digits: int = 11) -> int:
@@ -48,7 +65,9 @@ class State:
         for user in self.users.values():
             if user_id in (user["id"], user["email"]):
                 return user
-        raise call.error(404, 1001, "User {userId} does not exist or does not belong to this account.")
+        error = call.error(404, 1001, "User {userId} does not exist or does not belong to this account.", email=user_id)
+        error.message = error.message.replace("$userId", user_id)  # some reference pages spell it so
+        raise error
 
     def meeting(self, call: Call, key: str = "meetingId", value: Any = None) -> dict[str, Any]:
         """A scheduled meeting by its numeric ID (path `key`, or `value` when it comes from a body)."""
@@ -67,6 +86,18 @@ class State:
             found = max(instances, key=lambda r: r["start_time"]) if instances else None
         if found is None or not found["recording_files"]:
             raise call.error(404, 3301, "There is no recording for this meeting.")
+        return found
+
+    def past(self, call: Call, key: str = "meetingId") -> dict[str, Any]:
+        """A past instance (recorded or not) by UUID, or the latest instance of a meeting ID."""
+        value = call.params[key]
+        every = {**self.recordings, **self.past_meetings}
+        found = every.get(value)
+        if found is None and as_int(value) is not None:
+            instances = [m for m in every.values() if m["id"] == as_int(value)]
+            found = max(instances, key=lambda m: m["start_time"]) if instances else None
+        if found is None:
+            raise missing_meeting(call, value)
         return found
 
     def download(self, file_id: str) -> bytes | None:

@@ -39,7 +39,6 @@ SYNONYMS = {
     "remove": "delete",
     "erase": "delete",
     "cancel": "delete",
-    "trash": "delete",
     "wipe": "delete",
     "schedule": "create",
     "book": "create",
@@ -52,11 +51,14 @@ SYNONYMS = {
     "find": "list",
     "upcoming": "upcoming",
     "next": "upcoming",
+    "week": "upcoming",
+    "today": "upcoming",
+    "tomorrow": "upcoming",
     "recording": "recording",
     "video": "recording",
     "transcript": "recording",
     "signup": "registrant",
-    "register": "registrant",
+    "register": "add",
     "registration": "registrant",
     "question": "question",
     "vote": "poll",
@@ -71,7 +73,33 @@ SYNONYMS = {
     "room": "device",
 }
 VERBS = {"list", "get", "create", "add", "update", "delete", "recover", "assign", "upgrade", "control", "end", "start"}
-STOP = {"a", "an", "the", "of", "for", "my", "me", "i", "to", "in", "on", "with", "and", "all", "this", "what", "is"}
+STOP = {
+    "do",
+    "have",
+    "has",
+    "someone",
+    "one",
+    "at",
+    "once",
+    "by",
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "my",
+    "me",
+    "i",
+    "to",
+    "in",
+    "on",
+    "with",
+    "and",
+    "all",
+    "this",
+    "what",
+    "is",
+}
 
 
 def _words(text: str) -> list[str]:
@@ -91,6 +119,7 @@ def score(op: Operation, query: list[str]) -> float:
     total = 0.0
     for word in query:
         total += 3.0 * (word in name) + 2.0 * (word in toolset) + 1.0 * (word in description) + 0.5 * (word in params)
+    total -= 0.25 * len(name - set(query))  # of two matches, the one with fewer other words is the closer
     verb = op.name.split("_")[0]
     if verb in query:  # "delete recording" wants a delete tool first
         total += 2.0

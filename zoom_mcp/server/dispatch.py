@@ -107,7 +107,10 @@ class ToolDispatcher:
             spans = windows(op, arguments, datetime.now(UTC).date())
         except RangeRefused as exc:
             return error_result(f"Refused, nothing was sent to Zoom: {exc}.")
-        request = build_request(op, arguments)
+        try:
+            request = build_request(op, arguments)
+        except ValueError as exc:  # a file argument that is not base64
+            return error_result(f"Invalid arguments for {op.name} (nothing was sent to Zoom): {exc}")
         where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
         if op.safety != "read":
             self.audit.record("requested", **where, dry_run=dry_run or None)

@@ -47,7 +47,7 @@ def control_schema(op: Operation) -> dict[str, Any]:
     if not is_list(op):
         return {}
     return {
-        ALL_PAGES: {"type": "boolean", "description": "follow next_page_token for you, up to max_records"},
+        ALL_PAGES: {"type": "boolean", "description": "fetch every page, up to max_records"},
         MAX_RECORDS: {"type": "integer", "minimum": 1, "maximum": HARD_CAP, "default": DEFAULT_MAX_RECORDS},
     }
 
@@ -65,7 +65,10 @@ def windows(op: Operation, arguments: dict[str, Any], today: date) -> list[Windo
         return None
     start_text, end_text = str(arguments["from"]), str(arguments.get("to") or today.isoformat())
     with_time = "T" in start_text
-    start, end = _parse(start_text), _parse(end_text)
+    try:
+        start, end = _parse(start_text), _parse(end_text)
+    except ValueError:
+        return None  # not a date Zoom would accept either: let Zoom's answer say so
     if end < start:
         return None  # let Zoom say what it thinks of a reversed range
     step = rule.get("window", "month")

@@ -16,13 +16,12 @@ CONFIRMATION_TOKEN = "confirmation_token"
 CONTROL_ARGUMENTS = (DRY_RUN, CONFIRMATION_TOKEN, "all_pages", "max_records")
 
 GATED_NOTE = (
-    " Needs a person's confirmation: unless the client asks them itself, the first call sends nothing and returns a "
-    "preview with a confirmation_token; show the preview to the user and only if they approve call again with the "
-    "same arguments plus confirmation_token."
+    " Needs the user's OK: unless the client asks them itself, the first call sends nothing and returns a preview"
+    " and a confirmation_token; show the preview to the user and only if they approve call again adding the token."
 )
 
 
-RANGE_NOTE = " Longer from/to ranges are split into allowed windows and merged for you."
+RANGE_NOTE = " Longer from/to ranges are split and merged for you."
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ def spec_for(op: Operation, policy: Policy) -> ToolSpec:
         schema = {**schema, "properties": {**schema["properties"], **paging}}
     gated = policy.gated(op)
     if op.safety != "read":
-        extra: dict[str, Any] = {DRY_RUN: {"type": "boolean", "description": "true: return the request, send nothing"}}
+        extra: dict[str, Any] = {DRY_RUN: {"type": "boolean", "description": "only show the request"}}
         if gated:
-            extra[CONFIRMATION_TOKEN] = {"type": "string", "description": "from this tool's confirmation preview"}
+            extra[CONFIRMATION_TOKEN] = {"type": "string", "description": "from the preview, once approved"}
         schema = {**schema, "properties": {**schema["properties"], **extra}}
     description = op.description + (RANGE_NOTE if op.date_range.get("split") else "") + (GATED_NOTE if gated else "")
     tool = types.Tool(

@@ -113,11 +113,13 @@ class ZoomClient:
         safe = request.method in SAFE_TO_REPEAT
         try:
             # The path is already percent-encoded; httpx keeps existing escapes as they are.
+            if request.files is not None:  # multipart upload
+                files = {name: (name, data, "application/octet-stream") for name, data in request.files.items()}
+                body: dict[str, Any] = {"data": request.json or None, "files": files}
+            else:
+                body = {"json": request.json}
             response = await self._http.request(
-                request.method,
-                self.url_for(request),
-                params=request.query or None,
-                json=request.json if request.json is not None else None,
+                request.method, self.url_for(request), params=request.query or None, **body
             )
         except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
             # The request never left: repeating it is safe whatever the method.

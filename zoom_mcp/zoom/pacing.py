@@ -74,7 +74,8 @@ class Pacer:
         self._buckets = {label: TokenBucket(r, max(1.0, r), max(1.0, r), now) for label, r in rates.items()}
 
     async def wait(self, label: str) -> float:
-        bucket = self._buckets.get(label.upper())
+        # An operation Zoom gives no label is paced like a Medium one rather than not at all.
+        bucket = self._buckets.get(label.upper()) or self._buckets.get("MEDIUM")
         if bucket is None:
             return 0.0
         delay = bucket.take(self._clock())
