@@ -177,3 +177,14 @@ async def test_graceful_shutdown_lets_an_in_flight_call_finish() -> None:
             await anyio.sleep(0.7)
             os.kill(pid, 15)  # SIGTERM while the call waits on Zoom
     assert not results[0].is_error and results[0].structured_content["id"] == s.SCHEDULED_MEETING_ID
+
+
+def test_auth_token_from_a_file_and_a_clear_error_for_a_missing_file(tmp_path) -> None:
+    from zoom_mcp.config import ConfigError, load_transport
+
+    token_file = tmp_path / "token"
+    token_file.write_text("from-a-file\n")
+    settings = load_transport({}, transport="http", host="0.0.0.0", token_file=str(token_file))
+    assert settings.token == "from-a-file" and "from-a-file" not in repr(settings)
+    with pytest.raises(ConfigError, match="cannot read the auth token file"):
+        load_transport({}, transport="http", token_file=str(tmp_path / "missing"))
