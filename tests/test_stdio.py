@@ -88,16 +88,25 @@ async def test_stdout_carries_only_protocol() -> None:
         },
     ]
     env = {**params().env, "ZOOM_MCP_LOG_LEVEL": "DEBUG"}  # type: ignore[dict-item]
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "zoom_mcp", "--sandbox"],
-        input="\n".join(json.dumps(r) for r in requests) + "\n",
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
-        timeout=60,
     )
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
-    assert len(lines) == 2
+    assert proc.stdin and proc.stdout
+    proc.stdin.write("\n".join(json.dumps(r) for r in requests) + "\n")
+    proc.stdin.flush()
+    # Keep stdin open until both answers are in: EOF on stdin ends the server.
+    lines = [proc.stdout.readline(), proc.stdout.readline()]
+    proc.stdin.close()
+    stderr = proc.stderr.read() if proc.stderr else ""
+    proc.wait(timeout=30)
+    rest = [line for line in proc.stdout.read().splitlines() if line.strip()]
+    assert rest == []
     for line in lines:
         assert json.loads(line)["jsonrpc"] == "2.0"
-    assert "SANDBOX MODE" in proc.stderr
+    assert json.loads(lines[1])["id"] == 2
+    assert "SANDBOX MODE" in stderr
