@@ -28,6 +28,7 @@ from mcp.server import Server
 
 import zoom_mcp.sandbox as sandbox_module
 import zoom_mcp.sandbox.seed as s
+from tests.schema_checks import unknown_fields
 from tests.tool_calls import CALLS
 from zoom_mcp.catalog import Catalog, Operation, load_catalog
 from zoom_mcp.request import build_request, encode_path_segment
@@ -725,7 +726,7 @@ async def test_every_operation_with_plausible_arguments_succeeds(op: Operation) 
         assert reply.content == b""
     else:
         body = reply.json()
-        assert _unknown_fields(op.response_schema, body) == []
+        assert unknown_fields(op.response_schema, body) == []
         assert _schema_errors(op.response_schema, body) == []
 
 
@@ -762,16 +763,3 @@ async def test_every_operation_survives_schema_shaped_nonsense() -> None:
             if reply.status_code >= 400:
                 assert set(reply.json()) <= {"code", "message", "errors"} and reply.json()["message"], op.name
     assert len(seen) == len(CATALOG)
-
-
-def _unknown_fields(schema: dict[str, Any], value: Any, path: str = "") -> list[str]:
-    """Fields in `value` that `schema` does not name (answers must speak the reference's field names)."""
-    out: list[str] = []
-    if isinstance(value, dict) and schema.get("properties"):
-        for key, item in value.items():
-            sub = schema["properties"].get(key)
-            out += [f"{path}.{key}"] if sub is None else _unknown_fields(sub, item, f"{path}.{key}")
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for item in value:
-            out += _unknown_fields(schema["items"], item, f"{path}[]")
-    return out

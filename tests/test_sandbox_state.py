@@ -16,6 +16,7 @@ import pytest
 
 import zoom_mcp.sandbox.seed as s
 import zoom_mcp.sandbox.seed_more as m
+from tests.schema_checks import unknown_fields
 from zoom_mcp.catalog import load_catalog
 from zoom_mcp.request import build_request
 from zoom_mcp.sandbox import Sandbox
@@ -42,18 +43,6 @@ async def client(sb: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
         yield c
 
 
-def _unknown_fields(schema: dict[str, Any], value: Any, path: str = "") -> list[str]:
-    out: list[str] = []
-    if isinstance(value, dict) and schema.get("properties"):
-        for key, item in value.items():
-            sub = schema["properties"].get(key)
-            out += [f"{path}.{key}"] if sub is None else _unknown_fields(sub, item, f"{path}.{key}")
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for item in value:
-            out += _unknown_fields(schema["items"], item, f"{path}[]")
-    return out
-
-
 async def call(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any], status: int | None = None) -> Any:
     """One tool call over HTTP; checks the status (the op's success status unless given) and the answer's shape."""
     op = CATALOG.get(name)
@@ -74,7 +63,7 @@ async def call(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any],
     body = reply.json()
     validator = jsonschema.Draft202012Validator(op.response_schema, format_checker=jsonschema.FormatChecker())
     assert [e.message for e in validator.iter_errors(body)] == [], name
-    assert _unknown_fields(op.response_schema, body) == [], name
+    assert unknown_fields(op.response_schema, body) == [], name
     return body
 
 
