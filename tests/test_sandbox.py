@@ -41,11 +41,6 @@ BASE = "http://sandbox.zoom-mcp.local"
 STATIC = {"Authorization": "Bearer sandbox-token"}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.parametrize(
     ("tool", "arguments", "expected"),
     [

@@ -28,11 +28,6 @@ STATIC = {"Authorization": "Bearer sandbox-token"}
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def sb() -> Sandbox:
     return Sandbox()
 
