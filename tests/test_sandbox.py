@@ -8,6 +8,7 @@ Zoom-shaped errors, state round trips, defaults that follow the catalog's schema
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import os
 import re
@@ -28,6 +29,7 @@ from mcp.server import Server
 
 import zoom_mcp.sandbox as sandbox_module
 import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.seed_more as seed_more
 from tests.schema_checks import unknown_fields
 from tests.tool_calls import CALLS
 from zoom_mcp.catalog import Catalog, Operation, load_catalog
@@ -678,6 +680,42 @@ def arguments_from_schemas(op: Operation, path_value: Callable[[str], Any]) -> d
     return arguments
 
 
+def seeded_path_value(name: str) -> Any:
+    """A path value the seed knows for the kinds the sandbox checks, a made-up one for the rest."""
+    known = {"userId": "me", "meetingId": s.SCHEDULED_MEETING_ID, "webinarId": seed_more.WEBINAR_ID}
+    return known.get(name, f"sandbox-{name}")
+
+
+UNKNOWN = {"userId": "nobody@example.com", "meetingId": "12345678901", "webinarId": "98765432109"}
+
+
+@pytest.mark.parametrize(
+    "op",
+    [op for op in CATALOG if {p.name for p in op.parameters if p.location == "path"} & set(UNKNOWN)],
+    ids=lambda op: op.name,
+)
+async def test_unknown_ids_get_zooms_error_and_change_nothing(op: Operation) -> None:
+    """Whether or not an operation has hand-written behaviour, an ID the account does not have is a Zoom 4xx."""
+    sb = Sandbox()
+    plan = CALLS[op.name]
+    plan.setup(sb)
+    arguments = dict(plan.arguments)
+    for arg, target in op.arguments.items():
+        if target.location == "path" and target.wire_name in UNKNOWN:
+            arguments[arg] = UNKNOWN[target.wire_name]
+    before = _world(sb)
+    async with http(sb) as client:
+        reply = await call(client, op.name, arguments)
+    assert reply.status_code in (400, 404), (op.name, reply.status_code, reply.text)
+    error = reply.json()
+    assert set(error) <= {"code", "message", "errors"} and error["code"] and error["message"], op.name
+    assert _world(sb) == before
+
+
+def _world(sb: Sandbox) -> dict[str, Any]:
+    return copy.deepcopy({k: v for k, v in vars(sb.state).items() if k != "rng"})
+
+
 async def test_a_newly_catalogued_operation_gets_a_schema_shaped_default() -> None:
     template = CATALOG.get("get_meeting_livestream")
     new = dataclasses.replace(template, name="get_meeting_livestream_v3", path="/meetings/{meetingId}/livestream_v3")
@@ -697,7 +735,7 @@ async def test_every_operation_answers_by_default_with_its_success_status(monkey
     sb = Sandbox()
     async with http(sb) as client:
         for op in CATALOG:
-            reply = await call(client, op.name, arguments_from_schemas(op, lambda name: f"sandbox-{name}"))
+            reply = await call(client, op.name, arguments_from_schemas(op, seeded_path_value))
             assert reply.status_code == op.success_status, (op.name, reply.text)
             if op.response_schema:
                 validate(op.response_schema, reply.json())

@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 
 import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.seed_more as seed_more
 from zoom_mcp.catalog import Operation, load_catalog
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.defaults import example
@@ -225,6 +226,9 @@ CALLS: dict[str, ToolCall] = {
 }
 
 
+SEEDED_PATH_VALUES: dict[str, Any] = {"userId": "me", "meetingId": s.SCHEDULED_MEETING_ID, "webinarId": seed_more.WEBINAR_ID}
+
+
 def _generated(op: Operation) -> ToolCall:
     """A call built from the catalog alone: path IDs, required query values, the body's example.
 
@@ -236,7 +240,10 @@ def _generated(op: Operation) -> ToolCall:
     arguments: dict[str, Any] = {}
     for arg, target in op.arguments.items():
         schema = op.input_schema["properties"][arg]
-        if target.location == "path":
+        if target.location == "path" and target.wire_name in SEEDED_PATH_VALUES:
+            value = SEEDED_PATH_VALUES[target.wire_name]  # the sandbox answers unknown ones with 404
+            arguments[arg] = str(value) if schema.get("type") == "string" else value
+        elif target.location == "path":
             plain = schema.get("type") == "string" and "enum" not in schema
             arguments[arg] = f"sandbox-{arg}" if plain else example(schema, arg)
         elif target.location == "query" and arg in required:

@@ -19,6 +19,7 @@ from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.sandbox import account, archiving, devices, meetings, past, recordings, registration, reports, webinars
 from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
 from zoom_mcp.sandbox.defaults import default_handler
+from zoom_mcp.sandbox.existence import check_path_ids
 from zoom_mcp.sandbox.faults import DroppedConnection, FaultPlan, RefusedConnection
 from zoom_mcp.sandbox.seed import seed as seed_state
 from zoom_mcp.sandbox.shape import check_body, conform
@@ -90,7 +91,10 @@ class Sandbox:
     def handle(self, call: Call) -> Reply:
         """Check the body as Zoom's gateway would, run the handler, and answer in the reference's field names."""
         check_body(call.op.body_schema, call.body)
-        status, body = HANDLERS.get(call.op.name, default_handler)(call)
+        handler = HANDLERS.get(call.op.name)
+        if handler is None:
+            check_path_ids(call)  # the default would answer any ID; Zoom answers unknown ones with 404
+        status, body = (handler or default_handler)(call)
         if status == 204:
             return status, None
         if 200 <= status < 300 and call.op.response_schema is not None:
