@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 
@@ -15,7 +16,14 @@ from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 @contextmanager
 def serve_sandbox(sandbox: Sandbox) -> Iterator[str]:
     """Yield the base address (http://127.0.0.1:PORT) of a server that stops when the block ends."""
-    config = uvicorn.Config(sandbox.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    with serve_asgi(sandbox.app) as base:
+        yield base
+
+
+@contextmanager
+def serve_asgi(app: Any) -> Iterator[str]:
+    """Serve any ASGI app on an ephemeral loopback port for the duration of the block."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -19,6 +19,7 @@ import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.request import ZoomRequest
+from zoom_mcp.zoom.download import AllowList, DownloadLimits, download
 from zoom_mcp.zoom.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError
 from zoom_mcp.zoom.pacing import Pacer
 from zoom_mcp.zoom.retry import RETRY_STATUSES, SAFE_TO_REPEAT, RetryPolicy, retry_after_seconds
@@ -62,8 +63,12 @@ class ZoomClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         rng: random.Random | None = None,
+        download_hosts: AllowList | None = None,
+        download_limits: DownloadLimits | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.download_hosts = download_hosts or AllowList()
+        self.download_limits = download_limits or DownloadLimits()
         self.auth = auth
         self.retry = retry or RetryPolicy()
         self.pacer = pacer
@@ -86,6 +91,10 @@ class ZoomClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    async def download(self, url: str) -> bytes:
+        """A recording file's bytes: token only to allowed hosts, size-capped (see `download`)."""
+        return await download(self._http, self.auth, url, self.download_hosts, self.download_limits)
 
     def url_for(self, request: ZoomRequest) -> str:
         return self.base_url + request.path
