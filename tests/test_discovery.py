@@ -10,6 +10,7 @@ import pytest
 from mcp import Client
 
 from tests.conftest import CATALOG
+from zoom_mcp.insights.tools import TASK_TOOLS
 from zoom_mcp.safety import Policy
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.server import build_server
@@ -53,13 +54,27 @@ async def test_enable_toolset_adds_typed_tools_and_notifies(zoom: ZoomClient, mo
         enabled = await client.call_tool("enable_toolset", {"toolset": "recordings"})
         assert not enabled.is_error
         names = {t.name for t in (await client.list_tools()).tools}
-        assert names == META | {op.name for op in CATALOG if op.toolset == "recordings"}
+        assert names == META | {op.name for op in CATALOG if op.toolset == "recordings"} | set(TASK_TOOLS)
         listed = await client.call_tool("list_user_recordings", {"userId": "me"})
         assert not listed.is_error and listed.structured_content["meetings"]
         bad = await client.call_tool("enable_toolset", {"toolset": "recordingz"})
         assert bad.is_error and "recordings" in bad.content[0].text
     if mode == "legacy":
         assert "notifications/tools/list_changed" in notices
+
+
+async def test_task_tools_are_found_described_and_called_by_name(zoom: ZoomClient) -> None:
+    async with Client(dynamic(zoom)) as client:
+        found = await client.call_tool("search_tools", {"query": "search what was said"})
+        assert "search_recordings" in [row["name"] for row in found.structured_content["tools"]][:3]
+        described = await client.call_tool("describe_tool", {"name": "read_meeting_transcript"})
+        assert described.structured_content["input_schema"]["required"] == ["meeting_id"]
+        bad = await client.call_tool("call_tool", {"name": "read_meeting_transcript", "arguments": {}})
+        assert bad.is_error and "meeting_id: is required" in bad.content[0].text
+        read = await client.call_tool(
+            "call_tool", {"name": "read_meeting_transcript", "arguments": {"meeting_id": "4444AAAiAAAAAiAiAiiAii=="}}
+        )
+        assert not read.is_error and read.structured_content["turns"][0]["speaker"] == "Alex Rivera"
 
 
 async def test_describe_and_call_go_through_the_same_checks(zoom: ZoomClient, sandbox: Sandbox) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -32,6 +33,11 @@ def _env_help() -> str:
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sandbox", action="store_true", help="use the embedded Zoom sandbox (fake data, no network, no Zoom account)"
+    )
+    parser.add_argument(
+        "--index",
+        metavar="PATH",
+        help="keep the transcript search index in this SQLite file, created owner-only (default: in memory)",
     )
     safety = parser.add_argument_group("safety")
     safety.add_argument(
@@ -127,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve_sandbox(args.host, args.port, args.faults)
     try:
         settings = load_settings(sandbox=args.sandbox)
+        if args.index:
+            settings = dataclasses.replace(settings, index_path=args.index)
         transport = load_transport(**_transport_flags(args)) if command == "serve" else None
         safety = load_safety(
             confirm=args.confirm,

@@ -10,7 +10,8 @@ from typing import Any, Literal
 DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
 # Where the in-process sandbox pretends to live; nothing resolves it, requests never leave the process.
-SANDBOX_BASE_URL = "http://sandbox.zoom-mcp.local/v2"
+SANDBOX_ORIGIN = "http://sandbox.zoom-mcp.local"
+SANDBOX_BASE_URL = f"{SANDBOX_ORIGIN}/v2"
 SANDBOX_TOKEN_URL = "http://sandbox.zoom-mcp.local/oauth/token"
 
 CredentialMode = Literal["server_to_server", "access_token", "sandbox"]
@@ -50,6 +51,12 @@ ENVIRONMENT = (
     ),
     ("ZOOM_MCP_REDIS_URL", "Redis for single-use confirmation tokens across replicas (--stateless)"),
     ("ZOOM_MCP_SANDBOX_FAULTS", "sandbox only: JSON fault rules (429, 5xx, delays, drops; see README)"),
+    (
+        "ZOOM_MCP_DOWNLOAD_HOSTS",
+        "comma-separated hosts that may receive the token on recording downloads (default zoom.us,zoomgov.com)",
+    ),
+    ("ZOOM_MCP_MAX_DOWNLOAD_MB", "largest transcript or chat file to download, in MB (default 20)"),
+    ("ZOOM_MCP_INDEX", "keep the transcript search index in this SQLite file (default: in memory; same as --index)"),
 )
 
 
@@ -80,6 +87,9 @@ class Settings:
     retry_budget: float = 60.0
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    download_hosts: tuple[str, ...] = ("zoom.us", "zoomgov.com")
+    max_download_mb: float = 20.0
+    index_path: str | None = None
 
     @property
     def sandbox(self) -> bool:
@@ -132,6 +142,11 @@ def _client_options(env: Mapping[str, str]) -> dict[str, Any]:
         "retry_budget": _number(env, "ZOOM_MCP_RETRY_BUDGET", 60.0),
         "connect_timeout": _number(env, "ZOOM_MCP_CONNECT_TIMEOUT", 10.0),
         "read_timeout": _number(env, "ZOOM_MCP_READ_TIMEOUT", 30.0),
+        "download_hosts": tuple(
+            h.strip() for h in (env.get("ZOOM_MCP_DOWNLOAD_HOSTS") or "zoom.us,zoomgov.com").split(",") if h.strip()
+        ),
+        "max_download_mb": _number(env, "ZOOM_MCP_MAX_DOWNLOAD_MB", 20.0),
+        "index_path": env.get("ZOOM_MCP_INDEX") or None,
     }
 
 
@@ -139,6 +154,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
     env = os.environ if env is None else env
     options = _client_options(env)
     if sandbox or _truthy(env.get("ZOOM_MCP_SANDBOX")):
+        # The sandbox hands out download URLs on its own origin; that origin may receive its token.
+        options["download_hosts"] = (*options["download_hosts"], SANDBOX_ORIGIN)
         return Settings(mode="sandbox", api_base_url=SANDBOX_BASE_URL, oauth_token_url=SANDBOX_TOKEN_URL, **options)
     base = (env.get("ZOOM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
     token_url = env.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL

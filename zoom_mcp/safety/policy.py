@@ -6,12 +6,23 @@ Applied in one place, so `tools/list` and `tools/call` can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from zoom_mcp.catalog import Catalog, Operation
 
 ConfirmMode = Literal["destructive", "writes", "off"]
 CONFIRM_MODES: tuple[ConfirmMode, ...] = ("destructive", "writes", "off")
+
+
+class Listable(Protocol):
+    """What the filter needs of a tool: catalog operations and task-level tools alike."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def safety(self) -> str: ...
+    @property
+    def toolset(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -21,16 +32,16 @@ class Policy:
     toolsets: frozenset[str] = field(default_factory=frozenset)  # empty: every toolset
     tools: frozenset[str] = field(default_factory=frozenset)  # empty: every tool of those toolsets
 
-    def check(self, catalog: Catalog) -> None:
+    def check(self, catalog: Catalog, extra_tools: frozenset[str] = frozenset()) -> None:
         """Reject names that match nothing, so a typo cannot silently hide every tool."""
         unknown_sets = sorted(self.toolsets - set(catalog.toolsets))
         if unknown_sets:
             raise ValueError(f"unknown toolset(s): {', '.join(unknown_sets)}; known: {', '.join(catalog.toolsets)}")
-        unknown_tools = sorted(self.tools - {op.name for op in catalog})
+        unknown_tools = sorted(self.tools - {op.name for op in catalog} - extra_tools)
         if unknown_tools:
             raise ValueError(f"unknown tool(s): {', '.join(unknown_tools)}; run 'zoom-mcp tools' for the names")
 
-    def hidden_because(self, op: Operation) -> str | None:
+    def hidden_because(self, op: Listable) -> str | None:
         """Why the policy hides this tool, or None when it is listed and callable."""
         if self.read_only and op.safety != "read":
             return f"{op.name} is a {op.safety} tool and the server runs with --read-only"

@@ -347,11 +347,20 @@ class SandboxApp:
 
     async def _download(self, send: Send, headers: dict[str, str], query: dict[str, str], file_id: str) -> None:
         """A recording file's bytes; like Zoom, the token may also come as `?access_token=`."""
+
+        def record(status: int) -> None:  # downloads are logged too: tests count what was fetched
+            self.sandbox.requests.append(
+                RecordedRequest("GET", f"/rec/download/{file_id}", {"fileId": file_id}, query, None, None, status)
+            )
+
         if not self._authorized(headers, query.get("access_token")):
+            record(401)
             await respond(send, 401, {"code": 124, "message": "Invalid access token."})
             return
         content = self.sandbox.state.download(unquote(file_id))
         if content is None:
+            record(404)
             await respond(send, 404, {"code": 3301, "message": "There is no recording for this meeting."})
             return
+        record(200)
         await respond(send, 200, content, {"content-type": "application/octet-stream"})

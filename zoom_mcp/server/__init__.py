@@ -7,6 +7,9 @@ from mcp.server.lowlevel.server import NotificationOptions
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import Catalog
+from zoom_mcp.insights.context import Context
+from zoom_mcp.insights.index import TranscriptIndex
+from zoom_mcp.insights.service import Insights
 from zoom_mcp.safety import AuditLog, ConfirmationTokens, Gate, Policy
 from zoom_mcp.server.dispatch import ToolDispatcher
 from zoom_mcp.zoom import ZoomClient
@@ -19,7 +22,8 @@ INSTRUCTIONS = (
     "Tools for the Zoom Meetings API: meetings, cloud recordings, registrants, devices and more. "
     "Each tool is one Zoom operation; arguments are checked before anything is sent. "
     "Use 'me' as userId for the account's own user. Meeting UUIDs may be passed as they are. "
-    "Destructive tools need a person's confirmation; never confirm on the user's behalf."
+    "Destructive tools need a person's confirmation; never confirm on the user's behalf. "
+    "For what was said in meetings use search_recordings, read_meeting_transcript and get_meeting_brief."
 )
 SANDBOX_NOTICE = (
     "SANDBOX MODE: this server is connected to zoom-mcp's embedded fake of Zoom, not to a real Zoom "
@@ -36,11 +40,14 @@ def build_server(
     tokens: ConfirmationTokens | None = None,
     audit: AuditLog | None = None,
     dynamic: bool = False,
+    index: TranscriptIndex | None = None,
 ) -> Server:
     policy = policy or Policy()
     audit = audit or AuditLog(None)
     gate = Gate(tokens or ConfirmationTokens(), audit)
-    dispatcher = ToolDispatcher(catalog, client, policy, gate, audit, dynamic=dynamic)
+    insights = Insights(catalog, client, index)
+    dispatcher = ToolDispatcher(catalog, client, policy, gate, audit, dynamic=dynamic, insights=insights)
+    context = Context(insights)
     server = ZoomServer(
         "zoom-mcp",
         version=__version__,
@@ -48,6 +55,11 @@ def build_server(
         instructions=(SANDBOX_NOTICE if sandbox else "") + INSTRUCTIONS + (DYNAMIC_NOTE if dynamic else ""),
         on_list_tools=dispatcher.list_tools,
         on_call_tool=dispatcher.call_tool,
+        on_list_resources=context.list_resources,
+        on_list_resource_templates=context.list_templates,
+        on_read_resource=context.read_resource,
+        on_list_prompts=context.list_prompts,
+        on_get_prompt=context.get_prompt,
     )
     server.tools_change = dynamic
     return server

@@ -17,6 +17,7 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
 from zoom_mcp.catalog import Operation
+from zoom_mcp.insights.tools import TaskTool
 from zoom_mcp.server.results import compact, error_result
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def score(op: Operation, query: list[str]) -> float:
+def score(op: Operation | TaskTool, query: list[str]) -> float:
     name = set(_words(op.name.replace("_", " ")))
     description = set(_words(op.description))
     toolset = set(_words(op.toolset.replace("_", " ")))
@@ -190,8 +191,9 @@ class Discovery:
 
     def tools(self, ctx: ServerRequestContext[Any] | None) -> list[types.Tool]:
         enabled = self.enabled(ctx)
+        tasks = [t.tool() for t in self.dispatcher.tasks if t.toolset in enabled]
         listed = [self.dispatcher.spec(op).tool for op in self.dispatcher.listed if op.toolset in enabled]
-        return META_TOOLS + listed
+        return META_TOOLS + tasks + listed
 
     async def call(
         self, ctx: ServerRequestContext[Any] | None, params: types.CallToolRequestParams
@@ -203,6 +205,9 @@ class Discovery:
             return self._search(str(args.get("query", "")), int(args.get("limit") or 5))
         if params.name == ENABLE:
             return await self._enable(ctx, str(args.get("toolset", "")))
+        task = next((t for t in self.dispatcher.tasks if t.name == args.get("name")), None)
+        if task is not None:
+            return await self._task(ctx, params.name, task, args)
         op = self.dispatcher.catalog.get(str(args.get("name", "")))
         if op is None or op not in self.dispatcher.listed:
             return error_result(self.dispatcher.unknown(str(args.get("name", ""))) + " Use search_tools to find one.")
@@ -221,10 +226,27 @@ class Discovery:
             return error_result("call_tool: arguments must be an object of the tool's arguments.")
         return await self.dispatcher.call(op, dict(inner), ctx=ctx, params=params)
 
+    async def _task(
+        self, ctx: ServerRequestContext[Any] | None, meta: str, task: TaskTool, args: dict[str, Any]
+    ) -> types.CallToolResult:
+        if meta == DESCRIBE:
+            data = {
+                "name": task.name,
+                "toolset": task.toolset,
+                "safety": task.safety,
+                "description": task.description,
+                "input_schema": task.input_schema,
+            }
+            return types.CallToolResult(content=[types.TextContent(text=json.dumps(data))], structured_content=data)
+        inner = args.get("arguments") or {}
+        if not isinstance(inner, dict):
+            return error_result("call_tool: arguments must be an object of the tool's arguments.")
+        return await self.dispatcher.call_task(task, dict(inner))
+
     def _list_toolsets(self, ctx: ServerRequestContext[Any] | None) -> types.CallToolResult:
         enabled = self.enabled(ctx)
         counts: dict[str, int] = {}
-        for op in self.dispatcher.listed:
+        for op in [*self.dispatcher.tasks, *self.dispatcher.listed]:
             counts[op.toolset] = counts.get(op.toolset, 0) + 1
         rows = [
             {"toolset": name, "tools": counts[name], "enabled": name in enabled, "description": blurb}
@@ -236,9 +258,10 @@ class Discovery:
         )
         return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"toolsets": rows})
 
-    def search(self, query: str, limit: int = 5) -> list[Operation]:
+    def search(self, query: str, limit: int = 5) -> list[Operation | TaskTool]:
         words = _words(query)
-        ranked = sorted(((score(op, words), op.name, op) for op in self.dispatcher.listed), key=lambda t: (-t[0], t[1]))
+        candidates: list[Operation | TaskTool] = [*self.dispatcher.tasks, *self.dispatcher.listed]
+        ranked = sorted(((score(op, words), op.name, op) for op in candidates), key=lambda t: (-t[0], t[1]))
         return [op for points, _, op in ranked[:limit] if points > 0]
 
     def _search(self, query: str, limit: int) -> types.CallToolResult:
@@ -266,7 +289,7 @@ class Discovery:
             # A client without a back-channel still has describe_tool / call_tool.
             with contextlib.suppress(Exception):
                 await ctx.session.send_tool_list_changed()
-        names = [op.name for op in self.dispatcher.listed if op.toolset == toolset]
+        names = [t.name for t in [*self.dispatcher.tasks, *self.dispatcher.listed] if t.toolset == toolset]
         text = f"Enabled {toolset}: {', '.join(names)}. Refresh your tool list, or use describe_tool / call_tool."
         return types.CallToolResult(
             content=[types.TextContent(text=text)], structured_content={"toolset": toolset, "tools": names}

@@ -15,6 +15,8 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
 from zoom_mcp.catalog import Catalog, Operation
+from zoom_mcp.insights.service import InsightError, Insights
+from zoom_mcp.insights.tools import TASK_TOOLS, TaskTool
 from zoom_mcp.request import ZoomRequest, build_request
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.gate import Gate, Stop
@@ -48,6 +50,7 @@ class ToolDispatcher:
         audit: AuditLog,
         *,
         dynamic: bool = False,
+        insights: Insights | None = None,
     ) -> None:
         self.catalog = catalog
         self.client = client
@@ -56,6 +59,9 @@ class ToolDispatcher:
         self.audit = audit
         self._specs: dict[str, ToolSpec] = {}
         self.listed = sorted((op for op in catalog if policy.hidden_because(op) is None), key=lambda op: op.name)
+        self.insights = insights or Insights(catalog, client)
+        # Task-level tools come first: they answer the questions people ask most in one call.
+        self.tasks = [t for t in TASK_TOOLS.values() if policy.hidden_because(t) is None]
         self.discovery = Discovery(self) if dynamic else None
 
     def spec(self, op: Operation) -> ToolSpec:
@@ -69,13 +75,16 @@ class ToolDispatcher:
     ) -> types.ListToolsResult:
         if self.discovery is not None:
             return types.ListToolsResult(tools=self.discovery.tools(ctx))
-        return types.ListToolsResult(tools=[self.spec(op).tool for op in self.listed])
+        return types.ListToolsResult(tools=[t.tool() for t in self.tasks] + [self.spec(op).tool for op in self.listed])
 
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult | types.InputRequiredResult:
         if self.discovery is not None and params.name in META_NAMES:
             return await self.discovery.call(ctx, params)
+        task = TASK_TOOLS.get(params.name)
+        if task is not None:
+            return await self.call_task(task, dict(params.arguments or {}))
         op = self.catalog.get(params.name)
         if op is None:
             return error_result(self.unknown(params.name))
@@ -139,6 +148,26 @@ class ToolDispatcher:
             self.audit.record("executed", **where, status=response.status)
         return success_result(op, request, response)
 
+    async def call_task(self, task: TaskTool, arguments: dict[str, Any]) -> types.CallToolResult:
+        """A task-level tool: same policy and validation; its Zoom calls go through the same client."""
+        from zoom_mcp.validation import ArgumentsInvalid, check_arguments
+
+        hidden = self.policy.hidden_because(task)
+        if hidden:
+            return error_result(f"Refused, nothing was sent to Zoom: {hidden}.")
+        try:
+            check_arguments(task.name, task.input_schema, arguments)
+        except ArgumentsInvalid as exc:
+            return error_result(str(exc))
+        try:
+            structured, text = await task.run(self.insights, arguments)
+        except InsightError as exc:
+            return error_result(str(exc))
+        except ZoomCallError as exc:
+            log.info("%s failed: %s", task.name, exc)
+            return call_error(exc)
+        return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=structured)
+
     def _dry_run(self, request: ZoomRequest) -> types.CallToolResult:
         described = {"url": self.client.url_for(request), **request.describe()}
         return meta_result(
@@ -161,7 +190,8 @@ class ToolDispatcher:
         return (response.data if isinstance(response.data, dict) else None), None
 
     def unknown(self, name: str) -> str:
-        close = difflib.get_close_matches(name, [op.name for op in self.listed], n=3)
+        names = [t.name for t in self.tasks] + [op.name for op in self.listed]
+        close = difflib.get_close_matches(name, names, n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         return f"Unknown tool {name!r}.{hint}"
 
