@@ -1,0 +1,97 @@
+"""The transcript index: FTS5 queries that cannot be injected, ranking, and an owner-only file on disk."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from tests.conftest import CATALOG
+from zoom_mcp.config import load_settings
+from zoom_mcp.insights.index import Passage, TranscriptIndex, fts_query
+from zoom_mcp.runtime import client_for
+from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.server import build_server
+
+pytestmark = pytest.mark.anyio
+
+
+def seeded(index: TranscriptIndex) -> TranscriptIndex:
+    index.add_meeting("u1", 1, "Pricing review", "2026-10-01T10:00:00Z", 30, "h")
+    index.add_meeting("u2", 2, "Stand-up", "2026-10-02T09:00:00Z", 15, "h")
+    index.add_file(
+        "f1",
+        "u1",
+        "transcript",
+        [
+            Passage("Sam Okafor", 10.0, 15.0, "We decided to raise the price to 49 dollars from January."),
+            Passage("Alex Rivera", 16.0, 20.0, "Fine, and the discount stays for existing customers."),
+        ],
+    )
+    index.add_file("f2", "u2", "transcript", [Passage(None, 1.0, 2.0, "Nothing about prices today, decided nothing.")])
+    return index
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("price decided", '"price" OR "decided"'),
+        ('"raise the price" now', '"raise the price" OR "now"'),
+        ("what did we say about it", None),
+        ('NEAR(a b) OR x* -y "unterminated', '"near" OR "b" OR "x" OR "y" OR "unterminated"'),
+    ],
+)
+def test_user_words_become_a_safe_fts_query(text: str, query: str | None) -> None:
+    assert fts_query(text) == query
+
+
+def test_search_ranks_stems_and_limits_to_the_given_meetings() -> None:
+    index = seeded(TranscriptIndex())
+    hits = index.search("decided prices", ["u1", "u2"], 10)
+    assert {h.uuid for h in hits} == {"u1", "u2"}
+    assert index.search("raising price", ["u1", "u2"], 10)[0].speaker == "Sam Okafor"  # porter: raising ~ raise
+    assert [h.uuid for h in index.search("decided", ["u2"], 10)] == ["u2"]
+    assert index.search("decided", [], 10) == [] and index.search("the", ["u1"], 10) == []
+    assert "**price**" in index.search("price", ["u1"], 1)[0].snippet
+    assert index.topic_matches("pricing", ["u1", "u2"]) == ["u1"]
+
+
+def test_a_file_is_indexed_once() -> None:
+    index = seeded(TranscriptIndex())
+    index.add_file("f1", "u1", "transcript", [Passage("X", 0, 1, "duplicate")])
+    assert (index.passages("f1") or [])[0].text.startswith("We decided")
+    assert index.passages("never") is None
+
+
+def test_on_disk_the_index_is_owner_only_and_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "index.sqlite"
+    seeded(TranscriptIndex(path)).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = TranscriptIndex(path)
+    assert again.has_file("f1") and again.search("price", ["u1"], 5)
+    again.close()
+
+
+def test_an_existing_index_readable_by_others_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    TranscriptIndex(path).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_a_second_server_on_the_same_index_file_downloads_nothing(tmp_path: Path) -> None:
+    settings = load_settings({"ZOOM_MCP_INDEX": str(tmp_path / "i.sqlite")}, sandbox=True)
+    assert settings.index_path
+    counts = []
+    for _ in range(2):
+        sandbox = Sandbox()
+        index = TranscriptIndex(settings.index_path)
+        async with client_for(settings, sandbox) as zoom, Client(build_server(CATALOG, zoom, index=index)) as mcp:
+            result = await mcp.call_tool("search_recordings", {"query": "launch date"})
+            assert result.structured_content["hits"][0]["topic"] == "Launch retro"
+        index.close()
+        counts.append(sum(1 for r in sandbox.requests if r.raw_path.startswith("/rec/")))
+    assert counts[0] >= 3 and counts[1] == 0
