@@ -11,6 +11,7 @@ import pytest
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import Catalog
+from zoom_mcp.insights.tools import TASK_TOOLS
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -54,7 +55,7 @@ def test_tools_lists_every_tool_with_its_safety(catalog: Catalog) -> None:
     proc = run("tools", "--sandbox", "--toolsets", "all")
     assert proc.returncode == 0, proc.stderr
     rows = {line.split()[0]: line.split()[1] for line in proc.stdout.splitlines() if line.strip()}
-    assert rows == {op.name: op.safety for op in catalog}
+    assert rows == {op.name: op.safety for op in catalog} | {name: "read" for name in TASK_TOOLS}
 
 
 def test_call_prints_the_result() -> None:
@@ -82,7 +83,7 @@ def test_read_only_flag_lists_only_reads(catalog: Catalog) -> None:
     proc = run("tools", "--sandbox", "--read-only", "--toolsets", "all")
     assert proc.returncode == 0, proc.stderr
     names = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
-    assert names == {op.name for op in catalog if op.safety == "read"}
+    assert names == {op.name for op in catalog if op.safety == "read"} | set(TASK_TOOLS)
 
 
 def test_toolsets_from_the_environment(catalog: Catalog) -> None:
@@ -133,7 +134,7 @@ def test_bad_fault_rules_are_refused() -> None:
 
 def test_default_profile_and_all(catalog: Catalog) -> None:
     default = {line.split()[0] for line in run("tools", "--sandbox").stdout.splitlines() if line.strip()}
-    assert default == {op.name for op in catalog if op.toolset in catalog.default_toolsets}
+    assert default == {op.name for op in catalog if op.toolset in catalog.default_toolsets} | set(TASK_TOOLS)
     extended = run("tools", "--sandbox", "--toolsets", "default,h323").stdout
     assert {line.split()[0] for line in extended.splitlines() if line.strip()} == default | {
         op.name for op in catalog if op.toolset == "h323"

@@ -21,7 +21,7 @@ from zoom_mcp.config import (
     load_transport,
 )
 
-COMMANDS = ("serve", "tools", "call", "sandbox")
+COMMANDS = ("serve", "tools", "call", "sandbox", "doctor")
 
 
 def _env_help() -> str:
@@ -60,6 +60,11 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         help="start with discovery meta-tools only (search, enable a toolset, describe, call)",
     )
     safety.add_argument("--tools", metavar="X,Y", help="enable only these tools")
+    safety.add_argument(
+        "--hide-unauthorized",
+        action="store_true",
+        help="list only the tools the token's granted scopes allow (see 'zoom-mcp doctor')",
+    )
     safety.add_argument("--audit-log", metavar="PATH", help="append a JSON line per write/destructive attempt")
 
 
@@ -92,7 +97,7 @@ def build_parser(command: str = "serve") -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="zoom-mcp",
             description="MCP server for the Zoom Meetings API. With no command, serves MCP on stdio.",
-            epilog=_env_help() + "\n\ncommands: serve (default), tools, call TOOL JSON, sandbox --port N\n"
+            epilog=_env_help() + "\n\ncommands: serve (default), tools, call TOOL JSON, doctor, sandbox --port N\n"
             "  run 'zoom-mcp COMMAND --help' for each",
             formatter_class=formatter,
         )
@@ -112,6 +117,12 @@ def build_parser(command: str = "serve") -> argparse.ArgumentParser:
         parser.add_argument("tool", help="tool name, e.g. list_user_recordings")
         parser.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments (default {})")
         _add_server_options(parser)
+    elif command == "doctor":
+        parser.description = (
+            "Check the configuration: credential mode, token endpoint, granted scopes, and per toolset "
+            "which tools will work and which scope to add for the others."
+        )
+        parser.add_argument("--sandbox", action="store_true", help="check the embedded sandbox instead of Zoom")
     else:
         parser.description = "Serve the embedded Zoom sandbox over HTTP."
         parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -131,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(command).parse_args(argv)
     if command == "sandbox":
         return _serve_sandbox(args.host, args.port, args.faults)
+    if command == "doctor":
+        return _doctor(args.sandbox)
     try:
         settings = load_settings(sandbox=args.sandbox)
         if args.index:
@@ -143,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             tools=args.tools,
             audit_log=args.audit_log,
             dynamic=args.dynamic,
+            hide_unauthorized=args.hide_unauthorized,
         )
     except ConfigError as exc:
         print(exc, file=sys.stderr)
@@ -278,6 +292,20 @@ async def _call_tool(settings: Settings, safety: SafetySettings, name: str, argu
         for block in result.content:
             print(getattr(block, "text", block))
     return 1 if result.is_error else 0
+
+
+def _doctor(sandbox: bool) -> int:
+    import anyio
+
+    from zoom_mcp.catalog import load_catalog
+    from zoom_mcp.doctor import doctor
+
+    try:
+        settings = load_settings(sandbox=sandbox)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return anyio.run(doctor, settings, load_catalog(), sys.stdout)
 
 
 def _serve_sandbox(host: str, port: int, faults: str | None) -> int:

@@ -31,6 +31,7 @@ ENVIRONMENT = (
     ("ZOOM_MCP_TOOLSETS", "comma-separated toolsets to enable, 'default' or 'all' (same as --toolsets)"),
     ("ZOOM_MCP_DYNAMIC", "1 = start with discovery meta-tools only (same as --dynamic)"),
     ("ZOOM_MCP_TOOLS", "comma-separated tools to enable (same as --tools)"),
+    ("ZOOM_MCP_HIDE_UNAUTHORIZED", "1 = list only the tools the token's scopes allow (same as --hide-unauthorized)"),
     ("ZOOM_MCP_AUDIT_LOG", "append a JSON line per write/destructive attempt to this file (same as --audit-log)"),
     ("ZOOM_MCP_SECRET", "HMAC key for confirmation tokens (default: random per process)"),
     ("ZOOM_MCP_CONFIRM_TTL", "seconds a confirmation token stays valid (default 300)"),
@@ -200,6 +201,7 @@ class SafetySettings:
     secret: Secret | None = field(default=None, repr=False)
     confirm_ttl: float = 300.0
     redis_url: Secret | None = field(default=None, repr=False)
+    hide_unauthorized: bool = False
 
 
 def _names(value: str | None) -> frozenset[str]:
@@ -215,6 +217,7 @@ def load_safety(
     tools: str | None = None,
     audit_log: str | None = None,
     dynamic: bool = False,
+    hide_unauthorized: bool = False,
 ) -> SafetySettings:
     """Flags win over environment variables; `--confirm off` is accepted from the flag only."""
     env = os.environ if env is None else env
@@ -245,6 +248,7 @@ def load_safety(
         confirm_ttl=ttl,
         redis_url=Secret(env["ZOOM_MCP_REDIS_URL"]) if env.get("ZOOM_MCP_REDIS_URL") else None,
         dynamic=dynamic or _truthy(env.get("ZOOM_MCP_DYNAMIC")),
+        hide_unauthorized=hide_unauthorized or _truthy(env.get("ZOOM_MCP_HIDE_UNAUTHORIZED")),
     )
 
 

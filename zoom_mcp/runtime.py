@@ -35,6 +35,7 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx2").setLevel(logging.WARNING)  # its INFO lines print full URLs
 
 
+log = logging.getLogger(__name__)
 SANDBOX_HOST = SANDBOX_ORIGIN.split("://", 1)[1]
 
 
@@ -142,6 +143,27 @@ def safety_parts(safety: SafetySettings, catalog: Catalog) -> tuple[Policy, Conf
     return policy, tokens, audit
 
 
+async def _hide_unauthorized(policy: Policy, client: ZoomClient, catalog: Catalog) -> Policy:
+    """The policy with every tool the token's scopes do not allow hidden (a ready token lists all)."""
+    import dataclasses
+
+    from zoom_mcp.insights.tools import TASK_TOOLS
+    from zoom_mcp.scopes import unauthorized_tools
+    from zoom_mcp.zoom import ZoomCallError
+
+    try:
+        token = await client.fetch_token()
+    except (ZoomCallError, httpx2.HTTPError) as exc:
+        log.warning("--hide-unauthorized: could not read the granted scopes (%s); listing every tool", exc)
+        return policy
+    if token is None:
+        log.warning("--hide-unauthorized: a ready access token does not name its scopes; listing every tool")
+        return policy
+    hidden = unauthorized_tools(catalog, TASK_TOOLS.values(), token.scopes)
+    log.info("--hide-unauthorized: %d tools hidden for missing scopes", len(hidden))
+    return dataclasses.replace(policy, unauthorized=hidden)
+
+
 @asynccontextmanager
 async def running_server(
     settings: Settings,
@@ -159,6 +181,8 @@ async def running_server(
     index = TranscriptIndex(settings.index_path)
     try:
         async with client_for(settings, sandbox) as client:
+            if (safety or SafetySettings()).hide_unauthorized:
+                policy = await _hide_unauthorized(policy, client, catalog)
             yield build_server(
                 catalog,
                 client,

@@ -55,6 +55,7 @@ class TaskTool:
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     run: Run
+    needs: tuple[str, ...] = ("get_meeting_recordings",)  # the operations it cannot work without
     toolset: str = "recordings"
     safety: str = "read"
 
@@ -267,6 +268,7 @@ SEARCH = TaskTool(
         }
     ),
     run=search,
+    needs=("list_user_recordings", "get_meeting_recordings"),
 )
 
 

@@ -5,6 +5,7 @@ Applied in one place, so `tools/list` and `tools/call` can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -31,6 +32,8 @@ class Policy:
     read_only: bool = False
     toolsets: frozenset[str] = field(default_factory=frozenset)  # empty: every toolset
     tools: frozenset[str] = field(default_factory=frozenset)  # empty: every tool of those toolsets
+    # --hide-unauthorized: tool name -> the scope the token lacks for it
+    unauthorized: Mapping[str, str] = field(default_factory=dict)
 
     def check(self, catalog: Catalog, extra_tools: frozenset[str] = frozenset()) -> None:
         """Reject names that match nothing, so a typo cannot silently hide every tool."""
@@ -49,6 +52,9 @@ class Policy:
             return f"{op.name} belongs to toolset {op.toolset!r}, which is not enabled (--toolsets)"
         if self.tools and op.name not in self.tools:
             return f"{op.name} is not in the enabled tool list (--tools)"
+        if op.name in self.unauthorized:
+            scope = self.unauthorized[op.name]
+            return f"{op.name} needs the scope {scope}, which the token lacks (--hide-unauthorized)"
         return None
 
     def gated(self, op: Operation) -> bool:

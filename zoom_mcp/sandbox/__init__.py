@@ -11,7 +11,7 @@ records every request it receives, and never touches the network.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -70,6 +70,7 @@ class Sandbox:
         credentials: SandboxCredentials = SANDBOX_CREDENTIALS,
         seed: bool = True,
         seeded: bool | None = None,  # older spelling of `seed`
+        scopes: Iterable[str] | None = None,
     ) -> None:
         """`clock` drives token expiry and seeded dates; `seed=False` starts an empty account."""
         self.catalog = catalog or load_catalog()
@@ -78,6 +79,9 @@ class Sandbox:
         self.credentials = credentials
         self.state = State()
         self.tokens: dict[str, float] = {}
+        # What issued tokens may do: every catalog scope unless `scopes` narrows it (doctor tests).
+        self.scopes = None if scopes is None else frozenset(scopes)
+        self.token_scopes: dict[str, frozenset[str]] = {}
         self.requests: list[RecordedRequest] = []
         self.token_requests = 0
         self.faults = FaultPlan()
@@ -100,6 +104,11 @@ class Sandbox:
         if 200 <= status < 300 and call.op.response_schema is not None:
             body = conform(call.op.response_schema, body)
         return status, body
+
+    def granted_scopes(self) -> frozenset[str]:
+        if self.scopes is not None:
+            return self.scopes
+        return frozenset(scope for op in self.catalog for scope in (*op.scopes, *op.granular_scopes))
 
     def mutating_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method != "GET"]

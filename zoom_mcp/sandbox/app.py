@@ -221,7 +221,9 @@ class SandboxApp:
             return 400, {"reason": reason, "error": "invalid_request"}
         token = secrets.token_urlsafe(24)
         sandbox.tokens[token] = sandbox.clock() + sandbox.token_lifetime
-        scopes = sorted({scope for op in sandbox.catalog for scope in op.scopes})
+        scopes = sorted(sandbox.granted_scopes())
+        if sandbox.scopes is not None:  # only narrowed tokens are checked per call
+            sandbox.token_scopes[token] = sandbox.scopes
         return 200, {
             "access_token": token,
             "token_type": "bearer",
@@ -229,6 +231,16 @@ class SandboxApp:
             "scope": " ".join(scopes),
             "api_url": "https://api.zoom.us",
         }
+
+    def _missing_scopes(self, headers: dict[str, str], op: Operation) -> str:
+        """The operation's scopes, comma-separated, when the token holds none of them; "" when it may call."""
+        from zoom_mcp.scopes import authorized
+
+        token = headers.get("authorization", "").partition(" ")[2].strip()
+        granted = self.sandbox.token_scopes.get(token)
+        if granted is None or authorized(op, granted):  # the static token, tokens with every scope
+            return ""
+        return ", ".join(op.granular_scopes or op.scopes)
 
     def _authorized(self, headers: dict[str, str], query_token: str | None = None) -> bool:
         scheme, _, token = headers.get("authorization", "").partition(" ")
@@ -287,6 +299,10 @@ class SandboxApp:
             status, reply, extra = self._fault_reply(fault)
         elif not self._authorized(headers):
             status, reply = 401, {"code": 124, "message": "Invalid access token."}
+        elif op is not None and (missing := self._missing_scopes(headers, op)):
+            # Zoom's answer when the app lacks the operation's scopes (it lists the granular ones).
+            message = f"Invalid access token, does not contain scopes:[{missing}]."
+            status, reply = 400, {"code": 4711, "message": message}
         elif op is None:
             status, reply = 404, {"code": 404, "message": f"No such API: {method} {raw_path}"}
         elif body.strip() and parsed is None:

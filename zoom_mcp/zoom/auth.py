@@ -100,6 +100,12 @@ class ServerToServerOAuth(httpx2.Auth):
                 f"App Marketplace and the values of {CREDENTIAL_ENV}."
             )
 
+    async def refresh(self, http: httpx2.AsyncClient) -> Token:
+        """Fetch a new token now (the doctor uses it to read the granted scopes)."""
+        async with self._lock:
+            # auth=None: the token request carries its own Basic credentials, not this flow.
+            return await self._store(await http.send(self._token_request(), auth=None))
+
     def _token_request(self) -> httpx2.Request:
         self.token_requests += 1
         return httpx2.Request(

@@ -19,6 +19,7 @@ import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.request import ZoomRequest
+from zoom_mcp.zoom.auth import ServerToServerOAuth, Token
 from zoom_mcp.zoom.download import AllowList, DownloadLimits, download
 from zoom_mcp.zoom.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError
 from zoom_mcp.zoom.pacing import Pacer
@@ -91,6 +92,12 @@ class ZoomClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    async def fetch_token(self) -> Token | None:
+        """A fresh token with its granted scopes, or None when the credential is a ready token."""
+        if isinstance(self.auth, ServerToServerOAuth):
+            return await self.auth.refresh(self._http)
+        return None
 
     async def download(self, url: str) -> bytes:
         """A recording file's bytes: token only to allowed hosts, size-capped (see `download`)."""
