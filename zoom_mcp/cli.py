@@ -21,7 +21,7 @@ from zoom_mcp.config import (
     load_transport,
 )
 
-COMMANDS = ("serve", "tools", "call", "sandbox", "doctor")
+COMMANDS = ("serve", "tools", "call", "sandbox", "doctor", "login", "logout")
 
 
 def _env_help() -> str:
@@ -97,7 +97,8 @@ def build_parser(command: str = "serve") -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="zoom-mcp",
             description="MCP server for the Zoom Meetings API. With no command, serves MCP on stdio.",
-            epilog=_env_help() + "\n\ncommands: serve (default), tools, call TOOL JSON, doctor, sandbox --port N\n"
+            epilog=_env_help()
+            + "\n\ncommands: serve (default), tools, call TOOL JSON, doctor, login, logout, sandbox --port N\n"
             "  run 'zoom-mcp COMMAND --help' for each",
             formatter_class=formatter,
         )
@@ -123,6 +124,17 @@ def build_parser(command: str = "serve") -> argparse.ArgumentParser:
             "which tools will work and which scope to add for the others."
         )
         parser.add_argument("--sandbox", action="store_true", help="check the embedded sandbox instead of Zoom")
+    elif command == "login":
+        parser.description = (
+            "Sign in as yourself with a user-managed Zoom OAuth app (authorization code + PKCE). The app's "
+            "client ID and secret come from ZOOM_CLIENT_ID / ZOOM_CLIENT_SECRET (or an earlier login); "
+            "register the redirect URL http://127.0.0.1:PORT/callback in the app."
+        )
+        parser.add_argument("--port", type=int, default=8765, help="local redirect port (default 8765)")
+        parser.add_argument("--no-browser", action="store_true", help="only print the sign-in URL")
+        parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the browser")
+    elif command == "logout":
+        parser.description = "Forget the sign-in stored by 'zoom-mcp login'."
     else:
         parser.description = "Serve the embedded Zoom sandbox over HTTP."
         parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -144,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve_sandbox(args.host, args.port, args.faults)
     if command == "doctor":
         return _doctor(args.sandbox)
+    if command == "login":
+        return _login(args.port, not args.no_browser, args.timeout)
+    if command == "logout":
+        return _logout()
     try:
         settings = load_settings(sandbox=args.sandbox)
         if args.index:
@@ -292,6 +308,59 @@ async def _call_tool(settings: Settings, safety: SafetySettings, name: str, argu
         for block in result.content:
             print(getattr(block, "text", block))
     return 1 if result.is_error else 0
+
+
+def _login(port: int, open_browser: bool, timeout: float) -> int:
+    import anyio
+
+    from zoom_mcp.config import DEFAULT_OAUTH_TOKEN_URL
+    from zoom_mcp.credentials import CredentialStore
+    from zoom_mcp.login import DEFAULT_AUTHORIZE_URL, LoginError, LoginRequest, login
+
+    store = CredentialStore()
+    earlier = store.load()
+    client_id = os.environ.get("ZOOM_CLIENT_ID") or (earlier.client_id if earlier else "")
+    client_secret = os.environ.get("ZOOM_CLIENT_SECRET") or (earlier.client_secret if earlier else "")
+    if not client_id or not client_secret:
+        print(
+            "zoom-mcp login needs your user-managed Zoom OAuth app's credentials:\n"
+            "    export ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...\n"
+            "(create the app in the Zoom App Marketplace; add the redirect URL "
+            f"http://127.0.0.1:{port}/callback)",
+            file=sys.stderr,
+        )
+        return 2
+    request = LoginRequest(
+        client_id,
+        client_secret,
+        os.environ.get("ZOOM_OAUTH_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL,
+        os.environ.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL,
+        port=port,
+        open_browser=open_browser,
+        timeout=timeout,
+    )
+    try:
+        anyio.run(login, request, store)
+    except LoginError as exc:
+        print(f"zoom-mcp login failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the redirect port is taken
+        print(f"zoom-mcp login failed: cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port", file=sys.stderr)
+        return 1
+    print(f"Signed in. Your sign-in is kept in {store.where}.", file=sys.stderr)
+    print("zoom-mcp now works as you ('me') when no other credentials are set.", file=sys.stderr)
+    return 0
+
+
+def _logout() -> int:
+    from zoom_mcp.credentials import CredentialStore
+
+    store = CredentialStore()
+    if store.delete():
+        print(f"Signed out: removed the sign-in from {store.where}.", file=sys.stderr)
+    else:
+        print("No sign-in was stored.", file=sys.stderr)
+    return 0
 
 
 def _doctor(sandbox: bool) -> int:

@@ -14,7 +14,7 @@ SANDBOX_ORIGIN = "http://sandbox.zoom-mcp.local"
 SANDBOX_BASE_URL = f"{SANDBOX_ORIGIN}/v2"
 SANDBOX_TOKEN_URL = "http://sandbox.zoom-mcp.local/oauth/token"
 
-CredentialMode = Literal["server_to_server", "access_token", "sandbox"]
+CredentialMode = Literal["server_to_server", "access_token", "user", "sandbox"]
 
 # (name, meaning) of every environment variable; the README's configuration table mirrors it.
 ENVIRONMENT = (
@@ -24,6 +24,14 @@ ENVIRONMENT = (
     ("ZOOM_ACCESS_TOKEN", "a ready bearer token instead of the three above (not refreshed)"),
     ("ZOOM_API_BASE_URL", f"Zoom API base URL (default {DEFAULT_API_BASE_URL})"),
     ("ZOOM_OAUTH_TOKEN_URL", f"Zoom OAuth token URL (default {DEFAULT_OAUTH_TOKEN_URL})"),
+    (
+        "ZOOM_OAUTH_AUTHORIZE_URL",
+        "Zoom OAuth consent page for 'zoom-mcp login' (default https://zoom.us/oauth/authorize)",
+    ),
+    (
+        "ZOOM_MCP_CONFIG_DIR",
+        "where 'zoom-mcp login' keeps the sign-in when no keyring exists (default ~/.config/zoom-mcp)",
+    ),
     ("ZOOM_MCP_SANDBOX", "1 = serve the embedded sandbox instead of Zoom (same as --sandbox)"),
     ("ZOOM_MCP_LOG_LEVEL", "log level on stderr: DEBUG, INFO, WARNING (default), ERROR"),
     ("ZOOM_MCP_CONFIRM", "which calls need confirmation: destructive (default) or writes (same as --confirm)"),
@@ -81,6 +89,7 @@ class Settings:
     client_id: str = ""
     client_secret: Secret = field(default=Secret(""), repr=False)
     access_token: Secret = field(default=Secret(""), repr=False)
+    refresh_token: Secret = field(default=Secret(""), repr=False)  # user mode: from `zoom-mcp login`
     log_level: str = "WARNING"
     rate_plan: str = "pro"
     rate_limits: str = ""
@@ -104,6 +113,8 @@ Either set the credentials of a Zoom Server-to-Server OAuth app:
     export ZOOM_ACCOUNT_ID=...  ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...
 or a ready access token:
     export ZOOM_ACCESS_TOKEN=...
+or sign in as yourself with a user-managed OAuth app:
+    export ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...  &&  zoom-mcp login
 or try it without a Zoom account against the embedded sandbox (fake data, no network):
     zoom-mcp --sandbox        (or ZOOM_MCP_SANDBOX=1)
 """
@@ -151,6 +162,12 @@ def _client_options(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _stored_login():  # type: ignore[no-untyped-def]
+    from zoom_mcp.credentials import CredentialStore
+
+    return CredentialStore().load()
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False) -> Settings:
     env = os.environ if env is None else env
     options = _client_options(env)
@@ -179,6 +196,23 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
             oauth_token_url=token_url,
             access_token=Secret(token),
             **options,
+        )
+    stored = _stored_login()
+    if stored is not None:
+        return Settings(
+            mode="user",
+            api_base_url=base,
+            oauth_token_url=env.get("ZOOM_OAUTH_TOKEN_URL") or stored.token_url,
+            client_id=s2s[1] or stored.client_id,
+            client_secret=Secret(s2s[2] or stored.client_secret),
+            refresh_token=Secret(stored.refresh_token),
+            **options,
+        )
+    if s2s[1] and s2s[2] and not s2s[0]:
+        raise ConfigError(
+            "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET are set but ZOOM_ACCOUNT_ID is not.\n"
+            "For a Server-to-Server OAuth app, set ZOOM_ACCOUNT_ID too. For a user-managed OAuth app, "
+            "sign in once with:  zoom-mcp login"
         )
     if any(s2s):
         missing = [

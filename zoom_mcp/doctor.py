@@ -21,6 +21,7 @@ from zoom_mcp.zoom import ZoomAuthError, ZoomCallError
 MODES = {
     "server_to_server": "Server-to-Server OAuth app (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)",
     "access_token": "a ready access token (ZOOM_ACCESS_TOKEN)",
+    "user": "your own Zoom sign-in ('zoom-mcp login', a user-managed OAuth app)",
     "sandbox": "the embedded sandbox (--sandbox): fake data, no Zoom account",
 }
 WHERE = "Zoom App Marketplace > Manage > your app > Scopes"

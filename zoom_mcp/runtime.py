@@ -15,6 +15,7 @@ from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.config import SANDBOX_ORIGIN, SafetySettings, Settings
 from zoom_mcp.safety import AuditLog, ConfirmationTokens, Policy
 from zoom_mcp.zoom import BearerAuth, ServerToServerOAuth, ZoomClient
+from zoom_mcp.zoom.auth import UserOAuth
 from zoom_mcp.zoom.download import AllowList, DownloadLimits
 from zoom_mcp.zoom.pacing import Pacer, parse_rates
 from zoom_mcp.zoom.retry import RetryPolicy
@@ -92,9 +93,27 @@ def client_for(settings: Settings, sandbox: Sandbox | None = None) -> ZoomClient
         auth = ServerToServerOAuth(
             settings.account_id, settings.client_id, settings.client_secret, settings.oauth_token_url
         )
+    elif settings.mode == "user":
+        auth = _user_auth(settings)
     else:
         auth = BearerAuth(settings.access_token)
     return _client(settings, auth, None)
+
+
+def _user_auth(settings: Settings) -> UserOAuth:
+    """A signed-in person's auth; each rotated refresh token is written back to where it came from."""
+    import dataclasses
+
+    from zoom_mcp.credentials import CredentialStore
+
+    store = CredentialStore()
+
+    def keep(refresh_token: str) -> None:
+        stored = store.load()
+        if stored is not None:
+            store.save(dataclasses.replace(stored, refresh_token=refresh_token))
+
+    return UserOAuth(settings.client_id, settings.client_secret, settings.refresh_token, settings.oauth_token_url, keep)
 
 
 def _client(settings: Settings, auth: httpx2.Auth, transport: httpx2.AsyncBaseTransport | None) -> ZoomClient:

@@ -19,6 +19,7 @@ import anyio
 
 from zoom_mcp.catalog import Operation
 from zoom_mcp.sandbox.faults import DroppedConnection, Fault, RefusedConnection
+from zoom_mcp.sandbox.oauth import UserOAuthState, authorize, user_grant
 
 if TYPE_CHECKING:
     from zoom_mcp.sandbox import Sandbox
@@ -180,6 +181,7 @@ class SandboxApp:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.router = Router(list(sandbox.catalog))
+        self.user_oauth = UserOAuthState()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -192,6 +194,9 @@ class SandboxApp:
         if raw_path == "/oauth/token" and method == "POST":
             status, reply = self._token(headers, query, body)
             await respond(send, status, reply)
+        elif raw_path == "/oauth/authorize" and method == "GET":
+            status, reply, extra = authorize(self.sandbox, self.user_oauth, query)
+            await respond(send, status, reply, extra)
         elif raw_path.startswith("/rec/download/") and method == "GET":
             await self._download(send, headers, query, raw_path.rsplit("/", 1)[-1])
         elif raw_path.startswith("/v2/"):
@@ -213,6 +218,8 @@ class SandboxApp:
         if scheme.lower() != "basic" or (client_id, secret) != (creds.client_id, creds.client_secret):
             return 401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
         grant = form.get("grant_type")
+        if grant in ("authorization_code", "refresh_token"):
+            return user_grant(sandbox, self.user_oauth, form)
         if grant != "account_credentials":
             reason = "Missing grant_type" if not grant else "Unsupported grant_type"
             return 400, {"reason": reason, "error": "invalid_request"}

@@ -144,3 +144,93 @@ def _reason(response: httpx2.Response) -> str:
     if not isinstance(data, dict):
         return ""
     return str(data.get("reason") or data.get("error") or "")[:200]
+
+
+class UserOAuth(httpx2.Auth):
+    """A person's sign-in (`zoom-mcp login`): access tokens from the stored refresh token.
+
+    Zoom rotates the refresh token on every refresh, so each new one is handed to `on_refresh`
+    (which stores it) before it is used. Refreshes are single-flight, as for Server-to-Server.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        token_url: str,
+        on_refresh: Callable[[str], None],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_margin: float = 60.0,
+    ) -> None:
+        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        self._refresh_token = refresh_token
+        self._token_url = token_url
+        self._on_refresh = on_refresh
+        self._clock = clock
+        self._margin = refresh_margin
+        self._token: Token | None = None
+        self._lock = anyio.Lock()
+        self.token_requests = 0
+
+    def _fresh(self) -> Token | None:
+        token = self._token
+        if token is not None and self._clock() < token.expires_at - self._margin:
+            return token
+        return None
+
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        token = self._fresh()
+        if token is None:
+            async with self._lock:
+                token = self._fresh()
+                if token is None:
+                    token = await self._store((yield self._refresh_request()))
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        async with self._lock:
+            if self._token is None or self._token.value == token.value:
+                self._token = None
+                token = await self._store((yield self._refresh_request()))
+            else:
+                token = self._token
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        yield request
+
+    async def refresh(self, http: httpx2.AsyncClient) -> Token:
+        async with self._lock:
+            return await self._store(await http.send(self._refresh_request(), auth=None))
+
+    def _refresh_request(self) -> httpx2.Request:
+        self.token_requests += 1
+        return httpx2.Request(
+            "POST",
+            self._token_url,
+            headers={"Authorization": f"Basic {self._basic}"},
+            data={"grant_type": "refresh_token", "refresh_token": self._refresh_token},
+        )
+
+    async def _store(self, response: httpx2.Response) -> Token:
+        await response.aread()
+        if response.status_code != 200:
+            reason = _reason(response)
+            raise ZoomAuthError(
+                f"Zoom refused to refresh your sign-in (HTTP {response.status_code}{': ' + reason if reason else ''}). "
+                "It may have been revoked or expired; run 'zoom-mcp login' again."
+            )
+        try:
+            data = response.json()
+            value = str(data["access_token"])
+            lifetime = float(data.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ZoomAuthError("Zoom's token endpoint answered without a usable access token.") from exc
+        rotated = data.get("refresh_token")
+        if rotated and rotated != self._refresh_token:
+            self._refresh_token = str(rotated)
+            self._on_refresh(self._refresh_token)  # stored before use: a crash now cannot lose the sign-in
+        token = Token(value, self._clock() + lifetime, tuple(str(data.get("scope", "")).split()))
+        self._token = token
+        return token

@@ -19,7 +19,7 @@ import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.request import ZoomRequest
-from zoom_mcp.zoom.auth import ServerToServerOAuth, Token
+from zoom_mcp.zoom.auth import ServerToServerOAuth, Token, UserOAuth
 from zoom_mcp.zoom.download import AllowList, DownloadLimits, download
 from zoom_mcp.zoom.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError
 from zoom_mcp.zoom.pacing import Pacer
@@ -95,7 +95,7 @@ class ZoomClient:
 
     async def fetch_token(self) -> Token | None:
         """A fresh token with its granted scopes, or None when the credential is a ready token."""
-        if isinstance(self.auth, ServerToServerOAuth):
+        if isinstance(self.auth, ServerToServerOAuth | UserOAuth):
             return await self.auth.refresh(self._http)
         return None
 
