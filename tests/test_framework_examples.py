@@ -1,10 +1,11 @@
 """Every example under examples/ runs as its header says, offline, against the sandbox.
 
 The framework examples (pydantic-ai, OpenAI Agents SDK, LangGraph) each bring their own environment
-through PEP 723 inline metadata, so they run with `uv run examples/<file>.py`; the first run installs
-their packages, hence the long timeout. Model API keys are removed from the environment, so each one
-uses its scripted offline model, which still makes the real `search_recordings` call through the
-server: the answer it prints is built from what the sandbox returned.
+through PEP 723 inline metadata, locked in `examples/<file>.py.lock`, so they run with
+`uv run examples/<file>.py`; the first run installs their packages, hence the long timeout. Model
+API keys are removed from the environment, so each one uses its scripted offline model, which still
+makes the real `search_recordings` call through the server: the answer it prints is built from what
+the sandbox returned.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ FRAMEWORK_EXAMPLES = ["pydantic_ai_agent.py", "openai_agents.py", "langgraph_age
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH; the framework examples run with `uv run`")
 @pytest.mark.parametrize("example", FRAMEWORK_EXAMPLES)
 def test_framework_example_answers_from_the_sandbox(example: str) -> None:
-    out = run(["uv", "run", "--quiet", f"examples/{example}"])
+    out = run(["uv", "run", "--quiet", "--locked", f"examples/{example}"])  # --locked: the .py.lock matches the header
     assert "Q: What was said about the launch date in recent meetings?" in out
     answers = [line for line in out.splitlines() if line.startswith("A: ")]
     assert len(answers) == 1, out
