@@ -73,6 +73,8 @@ async def main(real: bool, yes: bool) -> None:
             print(f"delete_meeting failed: {result.content[0].text}")
         elif status in ("declined", "cancelled"):
             print(f"Declined: {result.content[0].text}")
+        elif status == "confirmation_required":  # a client without elicitation gets a preview and a token
+            print(f"Not deleted, the server wants a confirmation token: {result.content[0].text}")
         else:
             print(f"Deleted meeting {MEETING_TO_DELETE}: {result.content[0].text}")
 
