@@ -69,7 +69,9 @@ HEADER = """\
 #                field is published as `body_<name>` unless a rename is given here)
 #   confirm      for gated tools: `consequence` templates (chosen by an argument value such as
 #                `action=delete`, else `default`; {placeholders} come from the arguments and from
-#                the answer of the optional `lookup` read tool) shown to the person who confirms
+#                the answer of the optional `lookup` read tool) shown to the person who confirms;
+#                `type_to_confirm` (same choice rule) is what a person must type on the approval
+#                page under --confirm human before the most destructive calls (a name or an ID)
 #   date_range   for operations with from/to: the longest range Zoom accepts per request
 #                (`window: month` or `window: 7d`) and whether a longer range may be split into
 #                such windows and the answers merged (`split: true`) or must be refused (`false`)

@@ -19,6 +19,7 @@ from mcp.client.streamable_http import streamable_http_client
 import zoom_mcp.sandbox.seed as s
 from tests.conftest import CATALOG
 from tests.http_server import zoom_mcp_http
+from zoom_mcp.insights.tools import TASK_TOOLS
 
 pytestmark = pytest.mark.anyio
 TOKEN = "test-token-3f9a"
@@ -52,7 +53,7 @@ async def test_list_and_call_tools(server_url: str, connect) -> None:
     async with connect(server_url) as client:
         assert "SANDBOX MODE" in (client.instructions or "")
         tools = (await client.list_tools()).tools
-        assert {t.name for t in tools} == {op.name for op in CATALOG}
+        assert {t.name for t in tools} == {op.name for op in CATALOG} | set(TASK_TOOLS)
         result = await client.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
         assert not result.is_error and result.structured_content["topic"] == "Weekly design review"
         bad = await client.call_tool("get_meeting", {})

@@ -42,10 +42,14 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     safety = parser.add_argument_group("safety")
     safety.add_argument(
         "--confirm",
-        choices=("destructive", "writes", "off"),
+        choices=("destructive", "writes", "off", "human", "human,writes"),
         default=None,
         help="calls that need a person's confirmation: destructive (default), writes "
-        "(destructive and every write), or off (only with this explicit flag)",
+        "(destructive and every write), off (only with this explicit flag); human: a person approves "
+        "each destructive call on a local web page the model cannot use (recommended for desktop use)",
+    )
+    safety.add_argument(
+        "--open-approvals", action="store_true", help="with --confirm human: open each approval page in the browser"
     )
     safety.add_argument("--read-only", action="store_true", help="list and allow only read tools")
     safety.add_argument(
@@ -173,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             audit_log=args.audit_log,
             dynamic=args.dynamic,
             hide_unauthorized=args.hide_unauthorized,
+            open_approvals=args.open_approvals,
         )
     except ConfigError as exc:
         print(exc, file=sys.stderr)
@@ -229,7 +234,7 @@ async def _serve_http(settings: Settings, safety: SafetySettings, transport: Tra
         check_host=is_loopback(transport.host),
         max_body_bytes=transport.max_body_bytes,
     )
-    async with running_server(settings, safety) as server:
+    async with running_server(settings, safety, serve_approvals=False) as server:
         app = build_app(server, options, security, sandbox=settings.sandbox)
         where = f"http://{transport.host}:{transport.port}"
         path = "/sse" if transport.transport == "sse" else "/mcp"
@@ -378,7 +383,7 @@ def _doctor(sandbox: bool) -> int:
 
 
 def _serve_sandbox(host: str, port: int, faults: str | None) -> int:
-    from zoom_mcp.sandbox import FaultPlan, serve
+    from zoom_mcp.sandbox import FaultPlan, listening_url, serve
 
     if faults:
         try:
@@ -390,7 +395,9 @@ def _serve_sandbox(host: str, port: int, faults: str | None) -> int:
     print(
         f"zoom-mcp sandbox on http://{host}:{port} - point zoom-mcp at it with:\n"
         f"  ZOOM_API_BASE_URL=http://{host}:{port}/v2 ZOOM_OAUTH_TOKEN_URL=http://{host}:{port}/oauth/token\n"
-        "  ZOOM_ACCOUNT_ID=sandbox-account ZOOM_CLIENT_ID=sandbox-client ZOOM_CLIENT_SECRET=sandbox-secret",
+        "  ZOOM_ACCOUNT_ID=sandbox-account ZOOM_CLIENT_ID=sandbox-client ZOOM_CLIENT_SECRET=sandbox-secret\n"
+        # Its download URLs are on this address; the token goes only to allow-listed download hosts.
+        f"  ZOOM_MCP_DOWNLOAD_HOSTS=zoom.us,zoomgov.com,{listening_url(host, port)}",
         file=sys.stderr,
     )
     serve(host=host, port=port, faults=faults)

@@ -34,7 +34,12 @@ ENVIRONMENT = (
     ),
     ("ZOOM_MCP_SANDBOX", "1 = serve the embedded sandbox instead of Zoom (same as --sandbox)"),
     ("ZOOM_MCP_LOG_LEVEL", "log level on stderr: DEBUG, INFO, WARNING (default), ERROR"),
-    ("ZOOM_MCP_CONFIRM", "which calls need confirmation: destructive (default) or writes (same as --confirm)"),
+    (
+        "ZOOM_MCP_CONFIRM",
+        "which calls need confirmation: destructive (default), writes, human (a person approves on a web "
+        "page), human,writes (same as --confirm)",
+    ),
+    ("ZOOM_MCP_OPEN_APPROVALS", "1 = open each approval page in the browser (same as --open-approvals)"),
     ("ZOOM_MCP_READ_ONLY", "1 = list and allow only read tools (same as --read-only)"),
     ("ZOOM_MCP_TOOLSETS", "comma-separated toolsets to enable, 'default' or 'all' (same as --toolsets)"),
     ("ZOOM_MCP_DYNAMIC", "1 = start with discovery meta-tools only (same as --dynamic)"),
@@ -227,6 +232,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
 @dataclass(frozen=True)
 class SafetySettings:
     confirm: str = "destructive"
+    human: bool = False  # --confirm human: only a person's approval on the approval page lets a gated call run
+    open_approvals: bool = False
     read_only: bool = False
     toolsets: frozenset[str] | None = None  # None: the catalog's default profile; {"all"}: every toolset
     tools: frozenset[str] = frozenset()
@@ -252,6 +259,7 @@ def load_safety(
     audit_log: str | None = None,
     dynamic: bool = False,
     hide_unauthorized: bool = False,
+    open_approvals: bool = False,
 ) -> SafetySettings:
     """Flags win over environment variables; `--confirm off` is accepted from the flag only."""
     env = os.environ if env is None else env
@@ -261,9 +269,15 @@ def load_safety(
             "ZOOM_MCP_CONFIRM=off is not accepted: turning confirmations off needs the explicit "
             "command-line flag --confirm off."
         )
-    mode = confirm or env_confirm or "destructive"
-    if mode not in ("destructive", "writes", "off"):
-        raise ConfigError(f"--confirm must be destructive, writes or off; got {mode!r}")
+    words = {w.strip() for w in (confirm or env_confirm or "destructive").lower().split(",") if w.strip()}
+    human = "human" in words
+    rest = words - {"human"}
+    if human and "off" in rest:
+        raise ConfigError("--confirm human cannot be combined with off")
+    if len(rest) > 1 or not rest <= {"destructive", "writes", "off"}:
+        given = confirm or env_confirm
+        raise ConfigError(f"--confirm must be destructive, writes, off, human or human,writes; got {given!r}")
+    mode = next(iter(rest), "destructive")
     ttl_text = env.get("ZOOM_MCP_CONFIRM_TTL") or "300"
     try:
         ttl = float(ttl_text)
@@ -272,6 +286,8 @@ def load_safety(
     secret = env.get("ZOOM_MCP_SECRET")
     return SafetySettings(
         confirm=mode,
+        human=human,
+        open_approvals=open_approvals or _truthy(env.get("ZOOM_MCP_OPEN_APPROVALS")),
         read_only=read_only or _truthy(env.get("ZOOM_MCP_READ_ONLY")),
         toolsets=_names(chosen)
         if (chosen := toolsets if toolsets is not None else env.get("ZOOM_MCP_TOOLSETS"))

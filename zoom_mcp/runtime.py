@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ import httpx2
 from zoom_mcp.catalog import Catalog, load_catalog
 from zoom_mcp.config import SANDBOX_ORIGIN, SafetySettings, Settings
 from zoom_mcp.safety import AuditLog, ConfirmationTokens, Policy
+from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.zoom import BearerAuth, ServerToServerOAuth, ZoomClient
 from zoom_mcp.zoom.auth import UserOAuth
 from zoom_mcp.zoom.download import AllowList, DownloadLimits
@@ -145,6 +146,7 @@ def safety_parts(safety: SafetySettings, catalog: Catalog) -> tuple[Policy, Conf
 
     policy = Policy(
         confirm=safety.confirm,
+        human=safety.human,
         read_only=safety.read_only,
         toolsets=resolve_toolsets(safety.toolsets, catalog),
         tools=safety.tools,
@@ -190,27 +192,50 @@ async def running_server(
     *,
     catalog: Catalog | None = None,
     sandbox: Sandbox | None = None,
+    serve_approvals: bool = True,
 ) -> AsyncIterator[Server]:
+    """The server with its client and index; under --confirm human also the approval pages (on their
+    own loopback port, unless `serve_approvals=False` because an HTTP transport serves them)."""
+    from zoom_mcp.insights.index import TranscriptIndex
     from zoom_mcp.server import build_server
 
+    safety = safety or SafetySettings()
     catalog = catalog or load_catalog()
-    policy, tokens, audit = safety_parts(safety or SafetySettings(), catalog)
-    from zoom_mcp.insights.index import TranscriptIndex
-
+    policy, tokens, audit = safety_parts(safety, catalog)
     index = TranscriptIndex(settings.index_path)
     try:
         async with client_for(settings, sandbox) as client:
-            if (safety or SafetySettings()).hide_unauthorized:
+            if safety.hide_unauthorized:
                 policy = await _hide_unauthorized(policy, client, catalog)
-            yield build_server(
+            server = build_server(
                 catalog,
                 client,
                 sandbox=settings.sandbox,
                 policy=policy,
                 tokens=tokens,
                 audit=audit,
-                dynamic=(safety or SafetySettings()).dynamic,
+                dynamic=safety.dynamic,
                 index=index,
             )
+            approvals = getattr(server, "approvals", None)
+            if approvals is not None and safety.open_approvals:
+                approvals.on_created = _open_in_browser(approvals)
+            if approvals is None or not serve_approvals:
+                yield server
+                return
+            from zoom_mcp.transport.approvals import approval_server
+
+            async with approval_server(approvals) as base:
+                print(f"zoom-mcp: approval pages at {base}/approvals/... (--confirm human)", file=sys.stderr)
+                yield server
     finally:
         index.close()
+
+
+def _open_in_browser(approvals: Approvals) -> Callable[[Approval], None]:
+    def open_page(approval: Approval) -> None:
+        import webbrowser
+
+        webbrowser.open(approvals.url(approval))
+
+    return open_page

@@ -21,7 +21,9 @@ from mcp_types.version import is_version_at_least
 
 from zoom_mcp.catalog import Operation
 from zoom_mcp.request import ZoomRequest
+from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.safety.audit import AuditLog
+from zoom_mcp.safety.human import HumanGate
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview
 from zoom_mcp.safety.tokens import ConfirmationTokens, TokenRefused
 
@@ -38,6 +40,7 @@ CONFIRM_SCHEMA: dict[str, Any] = {
 @dataclass(frozen=True)
 class Proceed:
     via: str
+    approval_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,11 @@ class Stop:
 
 
 class Gate:
-    def __init__(self, tokens: ConfirmationTokens, audit: AuditLog) -> None:
+    def __init__(self, tokens: ConfirmationTokens, audit: AuditLog, approvals: Approvals | None = None) -> None:
         self.tokens = tokens
         self.audit = audit
+        self.approvals = approvals
+        self.human = HumanGate(approvals, tokens, audit) if approvals is not None else None
 
     async def check(
         self,
@@ -64,6 +69,12 @@ class Gate:
         subject: str = "",
     ) -> Proceed | Stop:
         where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
+        if self.human is not None:
+            if token is not None:  # under --confirm human only the page counts, never a token
+                self.audit.record("refused", **where, reason="token under --confirm human")
+                return Stop(refusal(op, "under --confirm human a person must approve this call on its approval page"))
+            run, result, approval_id = await self.human.check(ctx, params, op, arguments, request, lookup, subject)
+            return Proceed("approval_page", approval_id) if run else Stop(result)  # type: ignore[arg-type]
         if token is not None:
             try:
                 await self.tokens.redeem(token, op.name, arguments, subject)

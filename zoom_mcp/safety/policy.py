@@ -29,6 +29,7 @@ class Listable(Protocol):
 @dataclass(frozen=True)
 class Policy:
     confirm: ConfirmMode = "destructive"
+    human: bool = False  # gated calls need a person's approval on the approval page (--confirm human)
     read_only: bool = False
     toolsets: frozenset[str] = field(default_factory=frozenset)  # empty: every toolset
     tools: frozenset[str] = field(default_factory=frozenset)  # empty: every tool of those toolsets

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from zoom_mcp.catalog import Operation
@@ -26,6 +26,7 @@ class Preview:
     query: dict[str, str]
     arguments: dict[str, Any]
     consequence: str
+    facts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # arguments + lookup answer
 
     @property
     def call(self) -> str:
@@ -53,11 +54,11 @@ async def build_preview(op: Operation, arguments: dict[str, Any], request: ZoomR
                     facts.setdefault(f"{key}_count", len(value))
         elif problem:
             note = f" (Could not look it up first: {problem})"
-    template = _choose(confirm.get("consequence") or {}, arguments) or _default_consequence(op)
-    return Preview(op.name, request.method, request.path, request.query, arguments, _fill(template, facts) + note)
+    template = choose(confirm.get("consequence") or {}, arguments) or _default_consequence(op)
+    return Preview(op.name, request.method, request.path, request.query, arguments, fill(template, facts) + note, facts)
 
 
-def _choose(templates: dict[str, str], arguments: dict[str, Any]) -> str | None:
+def choose(templates: dict[str, str], arguments: dict[str, Any]) -> str | None:
     for condition, template in templates.items():
         if condition == "default":
             continue
@@ -79,5 +80,5 @@ class _Facts(dict[str, Any]):
         return "?"
 
 
-def _fill(template: str, facts: dict[str, Any]) -> str:
+def fill(template: str, facts: dict[str, Any]) -> str:
     return string.Formatter().vformat(template, (), _Facts(facts))

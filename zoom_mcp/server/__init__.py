@@ -11,6 +11,7 @@ from zoom_mcp.insights.context import Context
 from zoom_mcp.insights.index import TranscriptIndex
 from zoom_mcp.insights.service import Insights
 from zoom_mcp.safety import AuditLog, ConfirmationTokens, Gate, Policy
+from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.server.dispatch import ToolDispatcher
 from zoom_mcp.zoom import ZoomClient
 
@@ -41,10 +42,13 @@ def build_server(
     audit: AuditLog | None = None,
     dynamic: bool = False,
     index: TranscriptIndex | None = None,
+    approvals: Approvals | None = None,
 ) -> Server:
     policy = policy or Policy()
     audit = audit or AuditLog(None)
-    gate = Gate(tokens or ConfirmationTokens(), audit)
+    if policy.human and approvals is None:
+        approvals = Approvals(audit)
+    gate = Gate(tokens or ConfirmationTokens(), audit, approvals if policy.human else None)
     insights = Insights(catalog, client, index)
     dispatcher = ToolDispatcher(catalog, client, policy, gate, audit, dynamic=dynamic, insights=insights)
     context = Context(insights)
@@ -62,6 +66,7 @@ def build_server(
         on_get_prompt=context.get_prompt,
     )
     server.tools_change = dynamic
+    server.approvals = approvals if policy.human else None
     return server
 
 
@@ -69,6 +74,7 @@ class ZoomServer(Server):
     """Declares `tools.listChanged` when the tool list can change (dynamic discovery)."""
 
     tools_change = False
+    approvals: Approvals | None = None  # --confirm human: whoever serves this server also serves the pages
 
     def create_initialization_options(self, notification_options=None, *args, **kwargs):  # type: ignore[no-untyped-def]
         options = notification_options or NotificationOptions(tools_changed=self.tools_change)

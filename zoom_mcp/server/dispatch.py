@@ -132,6 +132,7 @@ class ToolDispatcher:
             )
             if isinstance(decision, Stop):
                 return decision.result
+            where["approval_id"] = decision.approval_id
         try:
             if spans or all_pages:
                 request, response = await collect(

@@ -21,6 +21,10 @@ GATED_NOTE = (
 )
 
 
+HUMAN_NOTE = (
+    " Needs a person's approval on a web page: the first call sends nothing and returns a link for the user (or"
+    " the client opens it); call again with the same arguments once they approved. You cannot approve it."
+)
 RANGE_NOTE = " Longer from/to ranges are split and merged for you."
 
 
@@ -39,10 +43,11 @@ def spec_for(op: Operation, policy: Policy) -> ToolSpec:
     gated = policy.gated(op)
     if op.safety != "read":
         extra: dict[str, Any] = {DRY_RUN: {"type": "boolean", "description": "only show the request"}}
-        if gated:
+        if gated and not policy.human:
             extra[CONFIRMATION_TOKEN] = {"type": "string", "description": "from the preview, once approved"}
         schema = {**schema, "properties": {**schema["properties"], **extra}}
-    description = op.description + (RANGE_NOTE if op.date_range.get("split") else "") + (GATED_NOTE if gated else "")
+    note = (HUMAN_NOTE if policy.human else GATED_NOTE) if gated else ""
+    description = op.description + (RANGE_NOTE if op.date_range.get("split") else "") + note
     tool = types.Tool(
         name=op.name,
         title=op.title,

@@ -63,9 +63,22 @@ def build_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route(SSE_PATH, handle_sse, methods=["GET"]),
             Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]
+            *_approval_routes(server, options),
         ],
     )
     return SecurityMiddleware(app, security)
+
+
+def _approval_routes(server: Server, options: HttpOptions) -> list[Route]:
+    """Under --confirm human, the approval pages live on this server's own origin."""
+    approvals = getattr(server, "approvals", None)
+    if approvals is None:
+        return []
+    from zoom_mcp.safety.approval_page import routes
+
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    approvals.base_url = f"http://{host}:{options.port}"
+    return routes(approvals)
 
 
 def _open_to_middleware() -> TransportSecuritySettings:

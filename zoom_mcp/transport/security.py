@@ -39,6 +39,9 @@ class HttpSecurity:
     max_body_bytes: int = 1024 * 1024
 
 
+APPROVALS_PREFIX = "/approvals/"
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -57,7 +60,9 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        problem = self._check(headers)
+        # Approval pages: a browser cannot send the bearer token; the unguessable single-use page ID, the
+        # page's CSRF token and the same-origin check stand in for it. Origin and Host checks still apply.
+        problem = self._check(headers, bearer=not scope["path"].startswith(APPROVALS_PREFIX))
         if problem is not None:
             await _deny(send, *problem)
             return
@@ -96,7 +101,7 @@ class SecurityMiddleware:
         finally:
             self.in_flight -= is_call
 
-    def _check(self, headers: dict[str, str]) -> tuple[int, str, dict[str, str]] | None:
+    def _check(self, headers: dict[str, str], bearer: bool = True) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")
         if origin is not None and not any(fnmatch.fnmatchcase(origin, p) for p in self.settings.allowed_origins):
             return 403, "origin not allowed (add it with --allowed-origins)", {}
@@ -105,7 +110,7 @@ class SecurityMiddleware:
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1 : host.find("]")]
             if not is_loopback(name):
                 return 403, "host not allowed: this server only answers to loopback names", {}
-        if self._token is not None:
+        if self._token is not None and bearer:
             auth = headers.get("authorization", "")
             given = auth[7:].encode() if auth[:7].lower() == "bearer " else b""
             if not hmac.compare_digest(given, self._token):
