@@ -112,7 +112,7 @@ class Approvals:
         wanted = approval.type_to_confirm
         if wanted is not None and typed.strip() != wanted:
             self.audit.record("approval_rejected", **approval.audit_fields, approval_id=approval.id, reason="typed")
-            return False, f"To approve, type {wanted!r} exactly."
+            return False, f"To approve, type exactly: {wanted}"
         self._settle(approval, "approved")
         return True, "Approved. The call runs once; you can return to your assistant."
 

@@ -1,0 +1,215 @@
+"""`--confirm human`: only a person's decision on the approval page lets a destructive call through.
+
+These tests play the person with an HTTP client (the browser tests are in test_approvals_browser.py)
+and play a model that tries everything else: re-calling, tokens, GETs, forged POSTs, other meetings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx2
+import mcp_types as types
+import pytest
+from mcp import Client
+from mcp.server import Server
+
+import zoom_mcp.sandbox.seed as s
+from tests.conftest import CATALOG
+from zoom_mcp.safety import AuditLog, Policy
+from zoom_mcp.safety.approvals import Approvals
+from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.server import build_server
+from zoom_mcp.transport.approvals import approval_server
+from zoom_mcp.zoom import ZoomClient
+
+pytestmark = pytest.mark.anyio
+MEETING = {"meetingId": s.SCHEDULED_MEETING_ID}
+OTHER = {"meetingId": s.RECURRING_MEETING_ID}
+
+
+@asynccontextmanager
+async def human(zoom: ZoomClient, ttl: float = 300, audit: AuditLog | None = None) -> AsyncIterator[Server]:
+    audit = audit or AuditLog(None)
+    approvals = Approvals(audit, ttl=ttl)
+    server = build_server(CATALOG, zoom, policy=Policy(human=True), audit=audit, approvals=approvals)
+    async with approval_server(approvals):
+        yield server
+
+
+class Person:
+    """What a person does in the browser: open the page, maybe type the name, click a button."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.origin = re.match(r"https?://[^/]+", url).group(0)  # type: ignore[union-attr]
+
+    async def page(self) -> str:
+        async with httpx2.AsyncClient() as browser:
+            return (await browser.get(self.url)).text
+
+    async def decide(self, decision: str, typed: str | None = None, **overrides: str) -> httpx2.Response:
+        page = await self.page()
+        csrf = re.search(r"name=csrf value='([^']+)'", page)
+        target = re.search(r"<b id=target>([^<]+)</b>", page)
+        form = {"csrf": csrf.group(1) if csrf else "", "decision": decision}
+        if typed is not None or target:
+            form["typed"] = typed if typed is not None else target.group(1)  # type: ignore[union-attr]
+        form.update(overrides)
+        async with httpx2.AsyncClient() as browser:
+            return await browser.post(self.url, data=form, headers={"Origin": self.origin})
+
+
+async def first_call(client: Client, arguments: dict[str, Any] = MEETING) -> tuple[types.CallToolResult, Person]:
+    result = await client.call_tool("delete_meeting", arguments)
+    assert not result.is_error, result.content[0].text
+    data = result.structured_content
+    assert data["status"] == "approval_required" and "You cannot approve it yourself" in result.content[0].text
+    return result, Person(data["approval_url"])
+
+
+async def test_nothing_runs_until_a_person_approves_then_exactly_once(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async with human(zoom) as server, Client(server) as client:
+        result, person = await first_call(client)
+        assert "deletes meeting 85746065432 (Weekly design review" in result.content[0].text
+        again = await client.call_tool("delete_meeting", MEETING)
+        assert again.structured_content["status"] == "waiting_for_approval" and "STILL WAITING" in again.content[0].text
+        assert sandbox.mutating_requests() == []
+
+        page = await person.page()
+        assert "DELETE /meetings/85746065432" in page and "Weekly design review" in page
+        decided = await person.decide("approve")
+        assert decided.status_code == 200 and "Approved" in decided.text
+
+        ran = await client.call_tool("delete_meeting", MEETING)
+        assert not ran.is_error and "answered HTTP 204" in ran.content[0].text
+        assert [(r.method, r.operation) for r in sandbox.mutating_requests()] == [("DELETE", "delete_meeting")]
+        # Spent: the same call again needs a new approval (and the meeting is gone anyway).
+        after = await client.call_tool("delete_meeting", MEETING)
+        assert len(sandbox.mutating_requests()) == 1 and after.structured_content["status"] == "approval_required"
+
+
+async def test_the_model_cannot_approve_by_itself(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async with human(zoom) as server, Client(server) as client:
+        _, person = await first_call(client)
+        # A token: not even in the schema under --confirm human.
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "delete_meeting")
+        assert "confirmation_token" not in tool.input_schema["properties"]
+        assert "You cannot approve it" in (tool.description or "")
+        token = await client.call_tool("delete_meeting", {**MEETING, "confirmation_token": "x"})
+        assert token.is_error
+        # GETs of any URL never approve, however often.
+        async with httpx2.AsyncClient() as bot:
+            for url in (person.url, person.url + "?decision=approve", f"{person.url}/approve"):
+                await bot.get(url)
+            # A POST without the page's CSRF token, or from elsewhere, or with no Origin at all.
+            no_csrf = await bot.post(
+                person.url,
+                data={"decision": "approve", "typed": "Weekly design review"},
+                headers={"Origin": person.origin},
+            )
+            assert no_csrf.status_code == 403
+            foreign = await bot.post(
+                person.url, data={"decision": "approve"}, headers={"Origin": "https://evil.example"}
+            )
+            assert foreign.status_code == 403
+            blind = await bot.post(person.url, data={"decision": "approve"})
+            assert blind.status_code == 403
+        wrong_name = await person.decide("approve", typed="weekly design review")
+        assert wrong_name.status_code == 400 and "type exactly: Weekly design review" in wrong_name.text
+        still = await client.call_tool("delete_meeting", MEETING)
+        assert still.structured_content["status"] == "waiting_for_approval"
+    assert sandbox.mutating_requests() == []
+
+
+async def test_an_approval_for_one_meeting_does_not_run_another(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async with human(zoom) as server, Client(server) as client:
+        _, person = await first_call(client, MEETING)
+        assert (await person.decide("approve")).status_code == 200
+        other = await client.call_tool("delete_meeting", OTHER)
+        assert other.structured_content["status"] == "approval_required"
+        assert other.structured_content["approval_url"] != person.url
+        assert sandbox.mutating_requests() == []
+        ran = await client.call_tool("delete_meeting", MEETING)
+        assert not ran.is_error
+    assert [r.path_params["meetingId"] for r in sandbox.mutating_requests()] == [str(s.SCHEDULED_MEETING_ID)]
+
+
+async def test_deny_and_expiry_send_nothing(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async with human(zoom, ttl=0.6) as server, Client(server) as client:
+        _, person = await first_call(client)
+        assert "Denied" in (await person.decide("deny")).text
+        denied = await client.call_tool("delete_meeting", MEETING)
+        assert "denied it on the approval page" in denied.content[0].text
+        _, late = await first_call(client, OTHER)
+        await anyio.sleep(0.8)
+        expired = await client.call_tool("delete_meeting", OTHER)
+        assert "did not approve it in time" in expired.content[0].text
+        assert (await late.decide("approve")).status_code in (400, 404)  # too late to approve now
+    assert sandbox.mutating_requests() == []
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])  # protocol 2025-11-25 and 2026-07-28
+@pytest.mark.parametrize("decision", ["approve", "deny"])
+async def test_url_elicitation_client_completes_the_flow(
+    zoom: ZoomClient, sandbox: Sandbox, mode: str, decision: str
+) -> None:
+    seen: list[str] = []
+
+    async def open_in_browser(context: Any, params: Any) -> types.ElicitResult:
+        assert isinstance(params, types.ElicitRequestURLParams), params
+        seen.append(params.message)
+        response = await Person(params.url).decide(decision)  # the person, in the page the client opened
+        assert response.status_code == 200
+        return types.ElicitResult(action="accept")
+
+    async with human(zoom) as server, Client(server, mode=mode, elicitation_callback=open_in_browser) as client:
+        result = await client.call_tool("delete_meeting", MEETING)
+    assert len(seen) == 1 and "Approve or deny in your browser" in seen[0]
+    if decision == "approve":
+        assert not result.is_error and "answered HTTP 204" in result.content[0].text
+        assert [r.operation for r in sandbox.mutating_requests()] == ["delete_meeting"]
+    else:
+        assert "denied it on the approval page" in result.content[0].text and sandbox.mutating_requests() == []
+
+
+async def test_declining_to_open_the_link_denies(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    async def decline(context: Any, params: Any) -> types.ElicitResult:
+        return types.ElicitResult(action="decline")
+
+    async with human(zoom) as server, Client(server, mode="legacy", elicitation_callback=decline) as client:
+        result = await client.call_tool("delete_meeting", MEETING)
+    assert "denied" in result.content[0].text and sandbox.mutating_requests() == []
+
+
+async def test_every_step_is_audited_with_the_approval_id(zoom: ZoomClient, tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    async with human(zoom, audit=audit) as server, Client(server) as client:
+        _, person = await first_call(client)
+        await person.decide("approve")
+        await client.call_tool("delete_meeting", MEETING)
+    entries = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    events = [e["event"] for e in entries]
+    for event in ("approval_created", "approval_viewed", "approval_approved", "accepted", "executed"):
+        assert event in events, events
+    approval_id = person.url.rsplit("/", 1)[1]
+    assert {e.get("approval_id") for e in entries if e["event"].startswith("approval_")} == {approval_id}
+    assert next(e for e in entries if e["event"] == "executed")["approval_id"] == approval_id
+    assert "Weekly design review" not in (tmp_path / "audit.jsonl").read_text()  # IDs only, no names
+
+
+async def test_write_calls_need_approval_only_with_writes(zoom: ZoomClient, sandbox: Sandbox) -> None:
+    arguments = {"meetingId": s.SCHEDULED_MEETING_ID, "topic": "Renamed"}
+    both = Policy(human=True, confirm="writes")
+    async with Client(build_server(CATALOG, zoom, policy=both)) as client:
+        gated = await client.call_tool("update_meeting", arguments)
+    assert gated.structured_content["status"] == "approval_required" and sandbox.mutating_requests() == []
+    async with Client(build_server(CATALOG, zoom, policy=Policy(human=True))) as client:
+        free = await client.call_tool("update_meeting", arguments)
+    assert not free.is_error and len(sandbox.mutating_requests()) == 1
