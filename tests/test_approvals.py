@@ -213,3 +213,38 @@ async def test_write_calls_need_approval_only_with_writes(zoom: ZoomClient, sand
     async with Client(build_server(CATALOG, zoom, policy=Policy(human=True))) as client:
         free = await client.call_tool("update_meeting", arguments)
     assert not free.is_error and len(sandbox.mutating_requests()) == 1
+
+
+async def test_over_stdio_the_page_has_its_own_loopback_port() -> None:
+    import sys
+
+    from mcp import StdioServerParameters
+
+    params = StdioServerParameters(command=sys.executable, args=["-m", "zoom_mcp", "--sandbox", "--confirm", "human"])
+    async with Client(params) as client:
+        _, person = await first_call(client)
+        assert person.origin.startswith("http://127.0.0.1:")
+        assert (await person.decide("approve")).status_code == 200
+        ran = await client.call_tool("delete_meeting", MEETING)
+    assert not ran.is_error and "answered HTTP 204" in ran.content[0].text
+
+
+async def test_over_http_the_page_is_on_the_servers_origin_and_only_it_skips_the_bearer() -> None:
+    from mcp.client.streamable_http import streamable_http_client
+
+    from tests.http_server import zoom_mcp_http
+
+    token = "approval-test-token"
+    with zoom_mcp_http("--sandbox", "--confirm", "human", env={"ZOOM_MCP_AUTH_TOKEN": token}, token=token) as base:
+        async with (
+            httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http,
+            Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client,
+        ):
+            _, person = await first_call(client)
+            assert person.origin == base
+            assert (await person.decide("approve")).status_code == 200  # a browser: no bearer token
+            ran = await client.call_tool("delete_meeting", MEETING)
+        assert not ran.is_error
+        async with httpx2.AsyncClient() as anonymous:
+            assert (await anonymous.post(f"{base}/mcp", json={})).status_code == 401  # everything else keeps it
+            assert (await anonymous.get(f"{base}/approvals/not-a-real-id")).status_code == 404

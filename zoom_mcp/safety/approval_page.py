@@ -2,7 +2,7 @@
 
 GET shows the preview and never changes anything. A decision is a same-origin POST carrying the
 page's CSRF token (and, for the most destructive calls, the target typed by the person). Pages
-are not cacheable, cannot be framed, load nothing from elsewhere and send no referrer.
+are not cacheable, cannot be framed, load nothing from elsewhere and send no referrer elsewhere.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the form POST.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
 STYLE = """
@@ -119,5 +120,7 @@ def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if not origin:
         return False
+    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+        return False  # a browser saying the form came from another site
     parts = urlsplit(origin)
     return parts.netloc == request.headers.get("host", "") and parts.scheme in ("http", "https")
