@@ -10,6 +10,7 @@ records every request it receives, and never touches the network.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from zoom_mcp.sandbox.existence import check_path_ids
 from zoom_mcp.sandbox.faults import DroppedConnection, FaultPlan, RefusedConnection
 from zoom_mcp.sandbox.seed import seed as seed_state
 from zoom_mcp.sandbox.shape import check_body, conform
-from zoom_mcp.sandbox.state import State
+from zoom_mcp.sandbox.state import PUBLIC_URL, State
 
 __all__ = [
     "SANDBOX_CREDENTIALS",
@@ -34,6 +35,7 @@ __all__ = [
     "RefusedConnection",
     "Sandbox",
     "SandboxCredentials",
+    "listening_url",
     "serve",
 ]
 
@@ -71,13 +73,23 @@ class Sandbox:
         seed: bool = True,
         seeded: bool | None = None,  # older spelling of `seed`
         scopes: Iterable[str] | None = None,
+        public_url: str = PUBLIC_URL,
+        extra_meetings: int = 0,
     ) -> None:
-        """`clock` drives token expiry and seeded dates; `seed=False` starts an empty account."""
+        """`clock` drives token expiry and seeded dates; `seed=False` starts an empty account.
+
+        `public_url` is where the sandbox is reached, so its download URLs work (`serve` sets it to the
+        listening address); `extra_meetings` seeds that many more transcribed meetings, for benchmarks.
+        """
         self.catalog = catalog or load_catalog()
         self.clock = clock
         self.token_lifetime = token_lifetime
         self.credentials = credentials
-        self.state = State()
+        self.state = State(public_url=public_url.rstrip("/"))
+        # Set to an origin (e.g. a second server) and downloads answer 302 to its /rec/storage/ with a signed
+        # URL, as Zoom sends them on to its storage host; the signing key is this sandbox's own.
+        self.download_redirect: str | None = None
+        self.download_key = secrets.token_bytes(16)
         self.tokens: dict[str, float] = {}
         # What issued tokens may do: every catalog scope unless `scopes` narrows it (doctor tests).
         self.scopes = None if scopes is None else frozenset(scopes)
@@ -89,7 +101,7 @@ class Sandbox:
         self.abandoned = 0  # requests whose client went away before the answer
         should_seed = seed if seeded is None else seeded
         if should_seed:
-            seed_state(self.state, datetime.fromtimestamp(clock(), UTC))
+            seed_state(self.state, datetime.fromtimestamp(clock(), UTC), extra_meetings=extra_meetings)
         self.app = SandboxApp(self)
 
     def handle(self, call: Call) -> Reply:
@@ -121,6 +133,12 @@ class Sandbox:
         self.tokens.clear()
 
 
+def listening_url(host: str, port: int) -> str:
+    """The origin clients reach a server on `host`:`port` by (a wildcard address means this machine)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def serve(host: str = "127.0.0.1", port: int = 8080, sandbox: Sandbox | None = None, faults: str | None = None) -> None:
     """Serve the sandbox over HTTP (blocking). Every log line goes to stderr, never stdout."""
     import copy
@@ -128,7 +146,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080, sandbox: Sandbox | None = N
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
-    sandbox = sandbox or Sandbox()
+    sandbox = sandbox or Sandbox(public_url=listening_url(host, port))
     if faults:
         sandbox.faults = FaultPlan.parse(faults)
     log_config = copy.deepcopy(LOGGING_CONFIG)

@@ -7,6 +7,8 @@ a segment; each segment is decoded here, twice when Zoom's double-encoding rule 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -199,6 +201,8 @@ class SandboxApp:
             await respond(send, status, reply, extra)
         elif raw_path.startswith("/rec/download/") and method == "GET":
             await self._download(send, headers, query, raw_path.rsplit("/", 1)[-1])
+        elif raw_path.startswith("/rec/storage/") and method == "GET":
+            await self._storage(send, query, raw_path.rsplit("/", 1)[-1])
         elif raw_path.startswith("/v2/"):
             await self._api(receive, send, method, raw_path, headers, query, body)
         else:
@@ -369,7 +373,11 @@ class SandboxApp:
                 sandbox.abandoned += 1
 
     async def _download(self, send: Send, headers: dict[str, str], query: dict[str, str], file_id: str) -> None:
-        """A recording file's bytes; like Zoom, the token may also come as `?access_token=`."""
+        """A recording file's bytes; like Zoom, the token may also come as `?access_token=`.
+
+        With `sandbox.download_redirect` set, the answer is Zoom's other one: a 302 to a storage host
+        with a signed URL (which needs no token, and must not be sent one).
+        """
 
         def record(status: int) -> None:  # downloads are logged too: tests count what was fetched
             self.sandbox.requests.append(
@@ -385,5 +393,51 @@ class SandboxApp:
             record(404)
             await respond(send, 404, {"code": 3301, "message": "There is no recording for this meeting."})
             return
+        redirect = self.sandbox.download_redirect
+        if redirect:
+            record(302)
+            signed = f"?signature={self.signature(unquote(file_id))}"
+            await respond(send, 302, b"", {"location": f"{redirect.rstrip('/')}/rec/storage/{file_id}{signed}"})
+            return
         record(200)
-        await respond(send, 200, content, {"content-type": "application/octet-stream"})
+        await send_file(send, content)
+
+    def signature(self, file_id: str) -> str:
+        """The storage URL's signature for a file: an HMAC only this sandbox can make."""
+        return hmac.new(self.sandbox.download_key, file_id.encode(), hashlib.sha256).hexdigest()
+
+    async def _storage(self, send: Send, query: dict[str, str], file_id: str) -> None:
+        """The storage host a download redirects to: no token, but the URL's signature must be right."""
+
+        def record(status: int) -> None:
+            self.sandbox.requests.append(
+                RecordedRequest("GET", f"/rec/storage/{file_id}", {"fileId": file_id}, query, None, None, status)
+            )
+
+        wanted = self.signature(unquote(file_id)).encode()
+        if not hmac.compare_digest(query.get("signature", "").encode(), wanted):
+            record(403)
+            await respond(send, 403, {"code": 403, "message": "Signature does not match."})
+            return
+        content = self.sandbox.state.download(unquote(file_id))
+        if content is None:
+            record(404)
+            await respond(send, 404, {"code": 3301, "message": "There is no recording for this meeting."})
+            return
+        record(200)
+        await send_file(send, content)
+
+
+CHUNK = 1 << 20
+
+
+async def send_file(send: Send, content: bytes) -> None:
+    """A file's bytes in 1 MiB pieces, so a large recording goes out (and can be cut off) as a stream."""
+    start = {"type": "http.response.start", "status": 200}
+    headers = [(b"content-length", str(len(content)).encode()), (b"content-type", b"application/octet-stream")]
+    await send({**start, "headers": headers})
+    for offset in range(0, len(content), CHUNK):
+        last = offset + CHUNK >= len(content)
+        await send({"type": "http.response.body", "body": content[offset : offset + CHUNK], "more_body": not last})
+    if not content:
+        await send({"type": "http.response.body", "body": b""})

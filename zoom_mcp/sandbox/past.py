@@ -198,10 +198,16 @@ def _summary(call: Call) -> dict[str, Any]:
 
 
 def get_meeting_summary(call: Call) -> Reply:
+    """`summary_content` is the Markdown Zoom renders: overview, a section per detail, next steps."""
     summary = _summary(call)
     overview = summary.get("summary_overview", "")
     steps = summary.get("next_steps", [])
-    content = f"## {summary.get('summary_title', '')}\n\n{overview}\n\n### Next steps\n" + "".join(
+    details = "".join(
+        f"### {d['label']}\n\n{d['summary']}\n\n"
+        for d in summary.get("summary_details", [])
+        if d.get("summary") and d["summary"] != overview  # a detail that only repeats the overview is left out
+    )
+    content = f"## {summary.get('summary_title', '')}\n\n{overview}\n\n{details}### Next steps\n" + "".join(
         f"- {s}\n" for s in steps
     )
     return 200, {**summary, "summary_content": content}

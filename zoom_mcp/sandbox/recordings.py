@@ -1,4 +1,4 @@
-"""Cloud recordings: listing, trash and recovery, settings, on-demand registrants, analytics, summaries."""
+"""Cloud recordings: listing, trash and recovery, settings, on-demand registrants, analytics, summaries, transcripts."""
 
 from __future__ import annotations
 
@@ -263,6 +263,59 @@ def list_meeting_summaries(call: Call) -> Reply:
     return 200, paginate(call, summaries, "summaries", **{"from": low, "to": high})
 
 
+def _transcript_instance(call: Call) -> dict[str, Any]:
+    """The instance whose transcript is asked for: a UUID, or a meeting ID's latest instance (trash included)."""
+    state = _state(call)
+    value = call.params["meetingId"]
+    found = state.recordings.get(value)
+    if found is None and as_int(value) is not None:
+        instances = [r for r in state.recordings.values() if r["id"] == as_int(value)]
+        found = max(instances, key=lambda r: r["start_time"]) if instances else None
+    if found is None:
+        raise call.error(404, 3322, "This meeting transcript does not exist.")
+    return found
+
+
+def get_meeting_transcript(call: Call) -> Reply:
+    """Where the audio transcript is and whether it can be fetched; a trashed one cannot (Zoom says why)."""
+    meeting = _transcript_instance(call)
+    live = [f for f in meeting["recording_files"] if f["file_type"] == "TRANSCRIPT"]
+    trashed = [f for f in meeting["trashed_files"] if f["file_type"] == "TRANSCRIPT"]
+    if not live and not trashed:
+        raise call.error(404, 3322, "This meeting transcript does not exist.")
+    found = (live or trashed)[0]
+    settings = _state(call).recording_settings.get(meeting["uuid"], {})
+    out = {
+        "meeting_id": meeting["uuid"],  # Zoom answers with the instance UUID here
+        "account_id": meeting.get("account_id", call.sandbox.credentials.account_id),
+        "meeting_topic": meeting["topic"],
+        "host_id": meeting["host_id"],
+        "transcript_created_time": found.get("recording_end") or meeting["start_time"],
+        "can_download": bool(live),
+        "auto_delete": bool(settings.get("auto_delete", False)),
+        "auto_delete_date": settings.get("auto_delete_date") or "",
+    }
+    # One or the other, as Zoom documents: the URL when it can be fetched, else the reason it cannot.
+    if live:
+        out["download_url"] = found["download_url"]
+    else:
+        out["download_restriction_reason"] = "DELETED_OR_TRASHED"
+    return 200, out
+
+
+def delete_meeting_transcript(call: Call) -> Reply:
+    """Removes the audio transcript for good (its bytes too); video, audio, captions and chat stay."""
+    meeting = _transcript_instance(call)
+    gone = {f["id"] for f in meeting["recording_files"] if f["file_type"] == "TRANSCRIPT"}
+    if not gone:
+        raise call.error(404, 3322, "This meeting transcript does not exist.")
+    meeting["recording_files"] = [f for f in meeting["recording_files"] if f["id"] not in gone]
+    for file_id in gone:
+        _state(call).file_content.pop(file_id, None)
+    refresh_totals(meeting)
+    return 204, None
+
+
 HANDLERS: dict[str, Handler] = {
     "list_user_recordings": list_user_recordings,
     "get_meeting_recordings": get_meeting_recordings,
@@ -280,4 +333,6 @@ HANDLERS: dict[str, Handler] = {
     "get_recording_analytics_summary": get_recording_analytics_summary,
     "get_recording_analytics_details": get_recording_analytics_details,
     "list_meeting_summaries": list_meeting_summaries,
+    "get_meeting_transcript": get_meeting_transcript,
+    "delete_meeting_transcript": delete_meeting_transcript,
 }

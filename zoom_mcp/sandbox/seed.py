@@ -42,7 +42,10 @@ H323_DEVICE_ID = "h323dev1"
 ARCHIVE_FILE_ID = "arch-file-0001"
 
 
-def seed(state: State, now: datetime) -> None:
+def seed(state: State, now: datetime, *, extra_meetings: int = 0) -> None:
+    """The seeded account; `extra_meetings` adds that many more transcribed meetings (see `history`)."""
+    from zoom_mcp.sandbox.history import seed_history  # late: history builds on this module's helpers
+
     state.users = {
         OWNER_ID: _user(OWNER_ID, OWNER_EMAIL, "Alex", "Rivera"),
         SAM_ID: _user(SAM_ID, SAM_EMAIL, "Sam", "Okafor"),
@@ -77,6 +80,7 @@ def seed(state: State, now: datetime) -> None:
         if r["uuid"] in (BUDGET_UUID, RETRO_UUID)
     ]
     seed_more(state, now, BUDGET_UUID)
+    seed_history(state, now, extra_meetings=extra_meetings)
 
 
 def _user(user_id: str, email: str, first: str, last: str) -> dict[str, Any]:
@@ -216,7 +220,7 @@ def _file(
         "file_extension": ext,
         "file_size": size,
         "play_url": f"https://zoom.us/rec/play/{file_id}",
-        "download_url": f"http://sandbox.zoom-mcp.local/rec/download/{file_id}",
+        "download_url": f"{state.public_url}/rec/download/{file_id}",
         "status": "completed",
         "recording_type": recording_type,
     }
@@ -324,7 +328,7 @@ def _recordings(state: State, now: datetime) -> None:
                 "file_type": "CHAT",
                 "file_extension": "JSON",
                 "file_size": 1024,
-                "download_url": f"http://sandbox.zoom-mcp.local/rec/download/{ARCHIVE_FILE_ID}",
+                "download_url": f"{state.public_url}/rec/download/{ARCHIVE_FILE_ID}",
                 "recording_type": "chat_file",
                 "status": "completed",
                 "encryption_fingerprint": "sha256:9f2c4e1d0b7a65f3e8c1d2b4a6f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2",

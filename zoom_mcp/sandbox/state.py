@@ -10,6 +10,8 @@ from typing import Any
 
 from zoom_mcp.sandbox.app import Call, ZoomHTTPError
 
+PUBLIC_URL = "http://sandbox.zoom-mcp.local"  # the sandbox's address in-process (a name that never resolves)
+
 
 @dataclass
 class State:
@@ -48,6 +50,7 @@ class State:
     user_tsp: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by user ID
     sip_phones: dict[str, dict[str, Any]] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(20261128))
+    public_url: str = PUBLIC_URL  # where download_urls point: the sandbox's own address
 
     def new_id(self, digits: int = 11) -> int:
         return self.rng.randrange(10 ** (digits - 1), 10**digits)
