@@ -174,7 +174,9 @@ CALLS: dict[str, ToolCall] = {
         {"meetingId": str(s.LIVE_MEETING_ID), "method": "recording.stop"},
         lambda sb, d: sb.state.live[s.LIVE_MEETING_ID]["events"][-1]["method"] == "recording.stop",
     ),
-    "list_meeting_summaries": ToolCall({}, lambda sb, d: len(d["summaries"]) == 2),
+    "list_meeting_summaries": ToolCall(
+        {}, lambda sb, d: {s.BUDGET_UUID, s.RETRO_UUID} <= {x["meeting_uuid"] for x in d["summaries"]}
+    ),
     "delete_meeting": ToolCall(
         {"meetingId": s.SCHEDULED_MEETING_ID}, lambda sb, d: s.SCHEDULED_MEETING_ID not in sb.state.meetings
     ),
