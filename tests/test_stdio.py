@@ -11,6 +11,7 @@ from mcp import Client, StdioServerParameters
 
 from tests.http_sandbox import serve_sandbox, zoom_env
 from zoom_mcp.catalog import Catalog
+from zoom_mcp.insights.tools import TASK_TOOLS
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +26,7 @@ async def test_sandbox_flag_serves_every_tool_and_says_it_is_fake(catalog: Catal
     async with Client(params("--sandbox", "--toolsets", "all")) as client:
         assert "SANDBOX MODE" in (client.instructions or "")
         tools = (await client.list_tools()).tools
-        assert {t.name for t in tools} == {op.name for op in catalog}
+        assert {t.name for t in tools} == {op.name for op in catalog} | set(TASK_TOOLS)
         result = await client.call_tool("list_user_recordings", {"userId": "me"})
         assert not result.is_error
         assert result.structured_content["meetings"]

@@ -228,7 +228,11 @@ CALLS: dict[str, ToolCall] = {
 }
 
 
-SEEDED_PATH_VALUES: dict[str, Any] = {"userId": "me", "meetingId": s.SCHEDULED_MEETING_ID, "webinarId": seed_more.WEBINAR_ID}
+SEEDED_PATH_VALUES: dict[str, Any] = {
+    "userId": "me",
+    "meetingId": s.SCHEDULED_MEETING_ID,
+    "webinarId": seed_more.WEBINAR_ID,
+}
 
 
 def _generated(op: Operation) -> ToolCall:
