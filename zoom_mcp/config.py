@@ -12,6 +12,8 @@ DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
 # Where the in-process sandbox pretends to live; nothing resolves it, requests never leave the process.
 SANDBOX_ORIGIN = "http://sandbox.zoom-mcp.local"
 SANDBOX_BASE_URL = f"{SANDBOX_ORIGIN}/v2"
+# The sandbox's own Server-to-Server app (made up; the sandbox's token endpoint checks them).
+SANDBOX_APP = ("sandbox-account", "sandbox-client", "sandbox-secret")
 SANDBOX_TOKEN_URL = "http://sandbox.zoom-mcp.local/oauth/token"
 
 CredentialMode = Literal["server_to_server", "access_token", "user", "sandbox"]

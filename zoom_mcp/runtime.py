@@ -44,9 +44,20 @@ SANDBOX_HOST = SANDBOX_ORIGIN.split("://", 1)[1]
 class SandboxTransport(httpx2.ASGITransport):
     """The in-process sandbox as a transport; its connection faults surface as real transport errors."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        super().__init__(app=sandbox.app)
+    def __init__(self, sandbox: Sandbox | Callable[[], Sandbox]) -> None:
+        # A factory defers building (and seeding) the sandbox to the first request: off the cold start.
+        self._sandbox = sandbox
+        super().__init__(app=self._app)
         self._elsewhere: httpx2.AsyncHTTPTransport | None = None
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if callable(self._sandbox):
+            self._sandbox = self._sandbox()
+        return self._sandbox
+
+    async def _app(self, scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+        await self.sandbox.app(scope, receive, send)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         from zoom_mcp.sandbox import DroppedConnection, RefusedConnection
@@ -75,21 +86,25 @@ class SandboxTransport(httpx2.ASGITransport):
 def client_for(settings: Settings, sandbox: Sandbox | None = None) -> ZoomClient:
     """The one authenticated client of the process; in sandbox mode it reaches the fake in-process."""
     if settings.sandbox:
-        from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
+        from zoom_mcp.config import SANDBOX_APP
 
-        sandbox = sandbox or Sandbox()
-        faults = os.environ.get("ZOOM_MCP_SANDBOX_FAULTS")
-        if faults:
+        rules = os.environ.get("ZOOM_MCP_SANDBOX_FAULTS")
+        faults = None
+        if rules:  # parsed now, so bad rules stop the start-up rather than the first call
             from zoom_mcp.sandbox import FaultPlan
 
-            sandbox.faults = FaultPlan.parse(faults)
-        auth: httpx2.Auth = ServerToServerOAuth(
-            SANDBOX_CREDENTIALS.account_id,
-            SANDBOX_CREDENTIALS.client_id,
-            SANDBOX_CREDENTIALS.client_secret,
-            settings.oauth_token_url,
-        )
-        return _client(settings, auth, SandboxTransport(sandbox))
+            faults = FaultPlan.parse(rules)
+
+        def build() -> Sandbox:
+            from zoom_mcp.sandbox import Sandbox
+
+            built = sandbox or Sandbox()
+            if faults is not None:
+                built.faults = faults
+            return built
+
+        auth: httpx2.Auth = ServerToServerOAuth(*SANDBOX_APP, settings.oauth_token_url)
+        return _client(settings, auth, SandboxTransport(build if sandbox is None else build()))
     if settings.mode == "server_to_server":
         auth = ServerToServerOAuth(
             settings.account_id, settings.client_id, settings.client_secret, settings.oauth_token_url

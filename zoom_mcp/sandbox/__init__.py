@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from zoom_mcp.catalog import Catalog, load_catalog
+from zoom_mcp.config import SANDBOX_APP
 from zoom_mcp.sandbox import account, archiving, devices, meetings, past, recordings, registration, reports, webinars
 from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
 from zoom_mcp.sandbox.defaults import default_handler
@@ -54,9 +55,9 @@ HANDLERS: dict[str, Handler] = {
 
 @dataclass(frozen=True)
 class SandboxCredentials:
-    account_id: str = "sandbox-account"
-    client_id: str = "sandbox-client"
-    client_secret: str = "sandbox-secret"
+    account_id: str = SANDBOX_APP[0]
+    client_id: str = SANDBOX_APP[1]
+    client_secret: str = SANDBOX_APP[2]
 
 
 SANDBOX_CREDENTIALS = SandboxCredentials()
