@@ -29,7 +29,7 @@ from zoom_mcp.runtime import client_for
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.server import build_server
 
-QUERY = "launch date"
+QUERY = "Team plan price"
 
 
 def tokens(text: str) -> int:
