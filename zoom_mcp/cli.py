@@ -159,11 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     if command == "sandbox":
         return _serve_sandbox(args.host, args.port, args.faults)
     if command == "doctor":
-        return _doctor(args.sandbox)
+        from zoom_mcp.doctor import run_doctor
+
+        return run_doctor(args.sandbox)
     if command == "login":
-        return _login(args.port, not args.no_browser, args.timeout)
+        from zoom_mcp.login import run_login
+
+        return run_login(args.port, not args.no_browser, args.timeout)
     if command == "logout":
-        return _logout()
+        from zoom_mcp.login import run_logout
+
+        return run_logout()
     try:
         settings = load_settings(sandbox=args.sandbox)
         if args.index:
@@ -313,73 +319,6 @@ async def _call_tool(settings: Settings, safety: SafetySettings, name: str, argu
         for block in result.content:
             print(getattr(block, "text", block))
     return 1 if result.is_error else 0
-
-
-def _login(port: int, open_browser: bool, timeout: float) -> int:
-    import anyio
-
-    from zoom_mcp.config import DEFAULT_OAUTH_TOKEN_URL
-    from zoom_mcp.credentials import CredentialStore
-    from zoom_mcp.login import DEFAULT_AUTHORIZE_URL, LoginError, LoginRequest, login
-
-    store = CredentialStore()
-    earlier = store.load()
-    client_id = os.environ.get("ZOOM_CLIENT_ID") or (earlier.client_id if earlier else "")
-    client_secret = os.environ.get("ZOOM_CLIENT_SECRET") or (earlier.client_secret if earlier else "")
-    if not client_id or not client_secret:
-        print(
-            "zoom-mcp login needs your user-managed Zoom OAuth app's credentials:\n"
-            "    export ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...\n"
-            "(create the app in the Zoom App Marketplace; add the redirect URL "
-            f"http://127.0.0.1:{port}/callback)",
-            file=sys.stderr,
-        )
-        return 2
-    request = LoginRequest(
-        client_id,
-        client_secret,
-        os.environ.get("ZOOM_OAUTH_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL,
-        os.environ.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL,
-        port=port,
-        open_browser=open_browser,
-        timeout=timeout,
-    )
-    try:
-        anyio.run(login, request, store)
-    except LoginError as exc:
-        print(f"zoom-mcp login failed: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # the redirect port is taken
-        print(f"zoom-mcp login failed: cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port", file=sys.stderr)
-        return 1
-    print(f"Signed in. Your sign-in is kept in {store.where}.", file=sys.stderr)
-    print("zoom-mcp now works as you ('me') when no other credentials are set.", file=sys.stderr)
-    return 0
-
-
-def _logout() -> int:
-    from zoom_mcp.credentials import CredentialStore
-
-    store = CredentialStore()
-    if store.delete():
-        print(f"Signed out: removed the sign-in from {store.where}.", file=sys.stderr)
-    else:
-        print("No sign-in was stored.", file=sys.stderr)
-    return 0
-
-
-def _doctor(sandbox: bool) -> int:
-    import anyio
-
-    from zoom_mcp.catalog import load_catalog
-    from zoom_mcp.doctor import doctor
-
-    try:
-        settings = load_settings(sandbox=sandbox)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    return anyio.run(doctor, settings, load_catalog(), sys.stdout)
 
 
 def _serve_sandbox(host: str, port: int, faults: str | None) -> int:

@@ -7,6 +7,7 @@ scope to add in the Zoom app. Exit 0 when the credentials work, 1 when they do n
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from typing import TextIO
 
@@ -79,3 +80,18 @@ async def doctor(settings: Settings, catalog: Catalog, out: TextIO) -> int:
         say(f"To enable the rest, add in {WHERE}: {' '.join(scopes)}")
         say("Or start the server with --hide-unauthorized to list only the tools that will work.")
     return 0
+
+
+def run_doctor(sandbox: bool) -> int:
+    """`zoom-mcp doctor`: exit 0 when the credentials work, 1 when not, 2 when none are set."""
+    import anyio
+
+    from zoom_mcp.catalog import load_catalog
+    from zoom_mcp.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(sandbox=sandbox)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return anyio.run(doctor, settings, load_catalog(), sys.stdout)

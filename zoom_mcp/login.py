@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 import sys
 import webbrowser
@@ -151,3 +152,51 @@ async def _exchange(request: LoginRequest, code: str, redirect_uri: str, verifie
             "Check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET of your user-managed app and its redirect URL."
         )
     return str(body["refresh_token"])
+
+
+def run_login(port: int, open_browser: bool, timeout: float) -> int:
+    """`zoom-mcp login`: exit 0 signed in, 1 sign-in failed, 2 app credentials missing."""
+    from zoom_mcp.config import DEFAULT_OAUTH_TOKEN_URL
+
+    store = CredentialStore()
+    earlier = store.load()
+    client_id = os.environ.get("ZOOM_CLIENT_ID") or (earlier.client_id if earlier else "")
+    client_secret = os.environ.get("ZOOM_CLIENT_SECRET") or (earlier.client_secret if earlier else "")
+    if not client_id or not client_secret:
+        print(
+            "zoom-mcp login needs your user-managed Zoom OAuth app's credentials:\n"
+            "    export ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...\n"
+            "(create the app in the Zoom App Marketplace; add the redirect URL "
+            f"http://127.0.0.1:{port}/callback)",
+            file=sys.stderr,
+        )
+        return 2
+    request = LoginRequest(
+        client_id,
+        client_secret,
+        os.environ.get("ZOOM_OAUTH_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL,
+        os.environ.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL,
+        port=port,
+        open_browser=open_browser,
+        timeout=timeout,
+    )
+    try:
+        anyio.run(login, request, store)
+    except LoginError as exc:
+        print(f"zoom-mcp login failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the redirect port is taken
+        print(f"zoom-mcp login failed: cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port", file=sys.stderr)
+        return 1
+    print(f"Signed in. Your sign-in is kept in {store.where}.", file=sys.stderr)
+    print("zoom-mcp now works as you ('me') when no other credentials are set.", file=sys.stderr)
+    return 0
+
+
+def run_logout() -> int:
+    store = CredentialStore()
+    if store.delete():
+        print(f"Signed out: removed the sign-in from {store.where}.", file=sys.stderr)
+    else:
+        print("No sign-in was stored.", file=sys.stderr)
+    return 0

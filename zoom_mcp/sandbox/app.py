@@ -12,7 +12,7 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
@@ -22,17 +22,14 @@ import anyio
 from zoom_mcp.catalog import Operation
 from zoom_mcp.sandbox.faults import DroppedConnection, Fault, RefusedConnection
 from zoom_mcp.sandbox.oauth import UserOAuthState, authorize, user_grant
+from zoom_mcp.sandbox.wire import Receive, Router, Scope, Send, multipart_form, read_body, respond, send_file
 
 if TYPE_CHECKING:
     from zoom_mcp.sandbox import Sandbox
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 STATIC_TOKEN = "sandbox-token"  # always valid, so ZOOM_ACCESS_TOKEN=sandbox-token works too
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-_ENCODED_SLASH = re.compile(r"%2[Ff]")
 
 
 class ZoomHTTPError(Exception):
@@ -94,87 +91,6 @@ class Call:
 
 Reply = tuple[int, Any]
 Handler = Callable[[Call], Reply]
-
-
-def decode_segment(raw: str) -> str:
-    """One path value: decoded once, and once more if that still leaves an encoded `/`.
-
-    Zoom's rule: UUIDs that begin with `/` or contain `//` arrive encoded twice (clients may
-    double-encode any UUID with a `/`). Only an encoded slash triggers the second pass, so other
-    IDs round-trip exactly (`%2e%2e` stays `%2e%2e`). Decoding happens after the path was split,
-    so an encoded `/` never makes a new segment: `..%2Fusers%2Fme` stays one (unknown) ID.
-    """
-    once = unquote(raw)
-    return unquote(once) if _ENCODED_SLASH.search(once) else once
-
-
-class Router:
-    """Matches method + raw path to a catalog operation; literal segments beat `{templates}`."""
-
-    def __init__(self, operations: list[Operation]) -> None:
-        self._routes: list[tuple[str, list[str], Operation]] = [
-            (op.method, op.path.strip("/").split("/"), op) for op in operations
-        ]
-
-    def match(self, method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None:
-        segments = raw_path.strip("/").split("/")
-        best: tuple[int, Operation, dict[str, str]] | None = None
-        for route_method, pattern, op in self._routes:
-            if route_method != method or len(pattern) != len(segments):
-                continue
-            params: dict[str, str] = {}
-            literal = 0
-            for want, got in zip(pattern, segments, strict=True):
-                if want.startswith("{"):
-                    params[want[1:-1]] = decode_segment(got)
-                elif want == got:
-                    literal += 1
-                else:
-                    break
-            else:
-                if best is None or literal > best[0]:
-                    best = (literal, op, params)
-        return (best[1], best[2]) if best else None
-
-
-async def read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-async def respond(send: Send, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
-    raw = b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
-    out = [(b"content-length", str(len(raw)).encode())]
-    if body is not None and not isinstance(body, bytes):
-        out.append((b"content-type", b"application/json"))
-    out += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": out})
-    await send({"type": "http.response.body", "body": raw})
-
-
-def multipart_form(body: bytes, content_type: str) -> dict[str, Any]:
-    """An upload's fields; file parts come back base64-encoded, as the tool's arguments carry them."""
-    from email.parser import BytesParser
-    from email.policy import HTTP
-
-    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-    if not message.is_multipart():
-        raise ValueError("not a multipart body")
-    form: dict[str, Any] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
-        if part.get_filename() is not None:
-            form[str(name)] = base64.b64encode(payload).decode()
-        else:
-            text = payload.decode("utf-8", "replace")
-            # Form fields are text on the wire; read them back as the JSON values the schema declares.
-            form[str(name)] = {"true": True, "false": False}.get(text, int(text) if text.isdigit() else text)
-    return form
 
 
 class SandboxApp:
@@ -426,18 +342,3 @@ class SandboxApp:
             return
         record(200)
         await send_file(send, content)
-
-
-CHUNK = 1 << 20
-
-
-async def send_file(send: Send, content: bytes) -> None:
-    """A file's bytes in 1 MiB pieces, so a large recording goes out (and can be cut off) as a stream."""
-    start = {"type": "http.response.start", "status": 200}
-    headers = [(b"content-length", str(len(content)).encode()), (b"content-type", b"application/octet-stream")]
-    await send({**start, "headers": headers})
-    for offset in range(0, len(content), CHUNK):
-        last = offset + CHUNK >= len(content)
-        await send({"type": "http.response.body", "body": content[offset : offset + CHUNK], "more_body": not last})
-    if not content:
-        await send({"type": "http.response.body", "body": b""})
