@@ -1,7 +1,8 @@
 """The sandbox's HTTP face: Zoom's routes (from the catalog), its OAuth token endpoint, its errors.
 
-Routing works on the raw, still-encoded path so an encoded `/` inside an ID can never create
-a segment; each segment is decoded here, twice when Zoom's double-encoding rule was applied.
+Routing (`wire.Router`) works on the raw, still-encoded path so an encoded `/` inside an ID can
+never create a segment; each segment is decoded after the split, twice when Zoom's double-encoding
+rule was applied.
 """
 
 from __future__ import annotations
