@@ -248,3 +248,14 @@ async def test_over_http_the_page_is_on_the_servers_origin_and_only_it_skips_the
         async with httpx2.AsyncClient() as anonymous:
             assert (await anonymous.post(f"{base}/mcp", json={})).status_code == 401  # everything else keeps it
             assert (await anonymous.get(f"{base}/approvals/not-a-real-id")).status_code == 404
+
+
+async def test_long_expired_approvals_are_forgotten(zoom: ZoomClient) -> None:
+    now = [1000.0]
+    approvals = Approvals(AuditLog(None), ttl=60, clock=lambda: now[0])
+    server = build_server(CATALOG, zoom, policy=Policy(human=True), approvals=approvals)
+    async with Client(server) as client:
+        old = (await client.call_tool("delete_meeting", MEETING)).structured_content["approval_url"]
+        now[0] += 500
+        await client.call_tool("delete_meeting", OTHER)
+    assert approvals.get(old.rsplit("/", 1)[1]) is None and len(approvals._by_id) == 1

@@ -72,6 +72,7 @@ class Approvals:
             type_to_confirm=type_to_confirm,
             expires_at=self._clock() + self.ttl,
         )
+        self._purge()
         self._by_id[approval.id] = approval
         self.audit.record("approval_created", **approval.audit_fields, approval_id=approval.id)
         if self.on_created is not None:
@@ -133,6 +134,13 @@ class Approvals:
             await approval.decided.wait()
         self._expire(approval)
         return approval.state
+
+    def _purge(self) -> None:
+        """Forget approvals long past their expiry, so a server that runs for weeks stays small."""
+        cutoff = self._clock() - self.ttl
+        for stale in [a for a in self._by_id.values() if a.expires_at < cutoff]:
+            self._expire(stale)
+            del self._by_id[stale.id]
 
     def _expire(self, approval: Approval) -> None:
         if approval.state == "pending" and self._clock() >= approval.expires_at:
