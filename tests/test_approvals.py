@@ -259,3 +259,53 @@ async def test_long_expired_approvals_are_forgotten(zoom: ZoomClient) -> None:
         now[0] += 500
         await client.call_tool("delete_meeting", OTHER)
     assert approvals.get(old.rsplit("/", 1)[1]) is None and len(approvals._by_id) == 1
+
+
+def test_zoom_mcp_call_on_a_terminal_prints_the_page_and_waits_for_the_decision() -> None:
+    import os
+    import subprocess
+    import sys
+
+    primary, secondary = os.openpty()  # a terminal on stdin, as when a person runs the command
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zoom_mcp",
+            "call",
+            "delete_meeting",
+            json.dumps(MEETING),
+            "--sandbox",
+            "--confirm",
+            "human",
+        ],
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    os.close(secondary)
+    try:
+        assert proc.stderr is not None
+        url = ""
+        for _ in range(20):
+            line = proc.stderr.readline()
+            if "/approvals/" in line and line.startswith("http"):
+                url = line.strip()
+                break
+        assert url, "no approval page printed"
+        page = httpx2.get(url).text
+        csrf = re.search(r"name=csrf value='([^']+)'", page).group(1)  # type: ignore[union-attr]
+        origin = re.match(r"https?://[^/]+", url).group(0)  # type: ignore[union-attr]
+        decided = httpx2.post(
+            url, data={"csrf": csrf, "decision": "approve", "typed": "Weekly design review"}, headers={"Origin": origin}
+        )
+        assert decided.status_code == 200
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        os.close(primary)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "answered HTTP 204" in out

@@ -297,6 +297,9 @@ async def _confirm_on_terminal(context: Any, params: Any) -> Any:
     import mcp_types as types
 
     print(f"\n{params.message}", file=sys.stderr)
+    if isinstance(params, types.ElicitRequestURLParams):  # --confirm human: the decision is on the page
+        print(f"Open this page to approve or deny (waiting for your decision):\n{params.url}", file=sys.stderr)
+        return types.ElicitResult(action="accept")
     print("Run this call? [y/N] ", end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline().strip().lower()
     if answer in ("y", "yes"):
