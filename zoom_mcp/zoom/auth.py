@@ -3,7 +3,8 @@
 Server-to-Server OAuth (`grant_type=account_credentials`, HTTP Basic client auth) caches the
 token until shortly before it expires. However many calls wait for a token, at most one
 token request is in flight; a 401 from Zoom triggers exactly one refresh (shared by every call
-that saw the same stale token) and one retry.
+that saw the same stale token) and one retry. A person's sign-in (`UserOAuth`, the refresh-token
+grant) goes through the same flow.
 """
 
 from __future__ import annotations
@@ -44,18 +45,16 @@ class BearerAuth(httpx2.Auth):
             )
 
 
-class ServerToServerOAuth(httpx2.Auth):
+class _TokenFlow(httpx2.Auth):
+    """The shared mechanism: a cached token, refreshed single-flight, and one refresh and retry on 401.
+
+    Subclasses say which grant they post (`_grant`), what a refusal means (`_refused`), what a
+    second 401 means (`_rejected_again`) and what else an answer carries (`_received`).
+    """
+
     def __init__(
-        self,
-        account_id: str,
-        client_id: str,
-        client_secret: str,
-        token_url: str,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        refresh_margin: float = 60.0,
+        self, client_id: str, client_secret: str, token_url: str, clock: Callable[[], float], refresh_margin: float
     ) -> None:
-        self._account_id = account_id
         self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
         self._token_url = token_url
         self._clock = clock
@@ -94,11 +93,7 @@ class ServerToServerOAuth(httpx2.Auth):
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code == 401:
-            raise ZoomAuthError(
-                "Zoom rejected a freshly issued access token (HTTP 401). The Server-to-Server OAuth app "
-                "is probably deactivated or lacks the scopes for this call; check the app in the Zoom "
-                f"App Marketplace and the values of {CREDENTIAL_ENV}."
-            )
+            self._rejected_again()
 
     async def refresh(self, http: httpx2.AsyncClient) -> Token:
         """Fetch a new token now (the doctor uses it to read the granted scopes)."""
@@ -109,30 +104,68 @@ class ServerToServerOAuth(httpx2.Auth):
     def _token_request(self) -> httpx2.Request:
         self.token_requests += 1
         return httpx2.Request(
-            "POST",
-            self._token_url,
-            headers={"Authorization": f"Basic {self._basic}"},
-            data={"grant_type": "account_credentials", "account_id": self._account_id},
+            "POST", self._token_url, headers={"Authorization": f"Basic {self._basic}"}, data=self._grant()
         )
 
     async def _store(self, response: httpx2.Response) -> Token:
         await response.aread()  # an overridden async_auth_flow reads bodies itself
         if response.status_code != 200:
             reason = _reason(response)
-            raise ZoomAuthError(
-                f"Zoom's token endpoint refused the Server-to-Server OAuth credentials (HTTP "
-                f"{response.status_code}{': ' + reason if reason else ''}). Check {CREDENTIAL_ENV} "
-                "against the app's credentials in the Zoom App Marketplace, and that the app is activated."
-            )
+            raise ZoomAuthError(self._refused(f"HTTP {response.status_code}{': ' + reason if reason else ''}"))
         try:
             data = response.json()
             value = str(data["access_token"])
             lifetime = float(data.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as exc:
             raise ZoomAuthError("Zoom's token endpoint answered without a usable access token.") from exc
+        self._received(data)
         token = Token(value, self._clock() + lifetime, tuple(str(data.get("scope", "")).split()))
         self._token = token
         return token
+
+    def _grant(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _refused(self, status: str) -> str:
+        raise NotImplementedError
+
+    def _rejected_again(self) -> None:
+        """A freshly issued token got 401 too; by default the 401 goes back to the caller."""
+
+    def _received(self, data: dict[str, object]) -> None:
+        """Anything besides the access token that the token answer carries."""
+
+
+class ServerToServerOAuth(_TokenFlow):
+    def __init__(
+        self,
+        account_id: str,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_margin: float = 60.0,
+    ) -> None:
+        super().__init__(client_id, client_secret, token_url, clock, refresh_margin)
+        self._account_id = account_id
+
+    def _grant(self) -> dict[str, str]:
+        return {"grant_type": "account_credentials", "account_id": self._account_id}
+
+    def _refused(self, status: str) -> str:
+        return (
+            f"Zoom's token endpoint refused the Server-to-Server OAuth credentials ({status}). Check "
+            f"{CREDENTIAL_ENV} against the app's credentials in the Zoom App Marketplace, and that the app "
+            "is activated."
+        )
+
+    def _rejected_again(self) -> None:
+        raise ZoomAuthError(
+            "Zoom rejected a freshly issued access token (HTTP 401). The Server-to-Server OAuth app "
+            "is probably deactivated or lacks the scopes for this call; check the app in the Zoom "
+            f"App Marketplace and the values of {CREDENTIAL_ENV}."
+        )
 
 
 def _reason(response: httpx2.Response) -> str:
@@ -146,7 +179,7 @@ def _reason(response: httpx2.Response) -> str:
     return str(data.get("reason") or data.get("error") or "")[:200]
 
 
-class UserOAuth(httpx2.Auth):
+class UserOAuth(_TokenFlow):
     """A person's sign-in (`zoom-mcp login`): access tokens from the stored refresh token.
 
     Zoom rotates the refresh token on every refresh, so each new one is handed to `on_refresh`
@@ -164,73 +197,21 @@ class UserOAuth(httpx2.Auth):
         clock: Callable[[], float] = time.monotonic,
         refresh_margin: float = 60.0,
     ) -> None:
-        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        super().__init__(client_id, client_secret, token_url, clock, refresh_margin)
         self._refresh_token = refresh_token
-        self._token_url = token_url
         self._on_refresh = on_refresh
-        self._clock = clock
-        self._margin = refresh_margin
-        self._token: Token | None = None
-        self._lock = anyio.Lock()
-        self.token_requests = 0
 
-    def _fresh(self) -> Token | None:
-        token = self._token
-        if token is not None and self._clock() < token.expires_at - self._margin:
-            return token
-        return None
+    def _grant(self) -> dict[str, str]:
+        return {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
 
-    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
-        token = self._fresh()
-        if token is None:
-            async with self._lock:
-                token = self._fresh()
-                if token is None:
-                    token = await self._store((yield self._refresh_request()))
-        request.headers["Authorization"] = f"Bearer {token.value}"
-        response = yield request
-        if response.status_code != 401:
-            return
-        async with self._lock:
-            if self._token is None or self._token.value == token.value:
-                self._token = None
-                token = await self._store((yield self._refresh_request()))
-            else:
-                token = self._token
-        request.headers["Authorization"] = f"Bearer {token.value}"
-        yield request
-
-    async def refresh(self, http: httpx2.AsyncClient) -> Token:
-        async with self._lock:
-            return await self._store(await http.send(self._refresh_request(), auth=None))
-
-    def _refresh_request(self) -> httpx2.Request:
-        self.token_requests += 1
-        return httpx2.Request(
-            "POST",
-            self._token_url,
-            headers={"Authorization": f"Basic {self._basic}"},
-            data={"grant_type": "refresh_token", "refresh_token": self._refresh_token},
+    def _refused(self, status: str) -> str:
+        return (
+            f"Zoom refused to refresh your sign-in ({status}). It may have been revoked or expired; "
+            "run 'zoom-mcp login' again."
         )
 
-    async def _store(self, response: httpx2.Response) -> Token:
-        await response.aread()
-        if response.status_code != 200:
-            reason = _reason(response)
-            raise ZoomAuthError(
-                f"Zoom refused to refresh your sign-in (HTTP {response.status_code}{': ' + reason if reason else ''}). "
-                "It may have been revoked or expired; run 'zoom-mcp login' again."
-            )
-        try:
-            data = response.json()
-            value = str(data["access_token"])
-            lifetime = float(data.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ZoomAuthError("Zoom's token endpoint answered without a usable access token.") from exc
+    def _received(self, data: dict[str, object]) -> None:
         rotated = data.get("refresh_token")
         if rotated and rotated != self._refresh_token:
             self._refresh_token = str(rotated)
             self._on_refresh(self._refresh_token)  # stored before use: a crash now cannot lose the sign-in
-        token = Token(value, self._clock() + lifetime, tuple(str(data.get("scope", "")).split()))
-        self._token = token
-        return token
