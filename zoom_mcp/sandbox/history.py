@@ -25,9 +25,11 @@ from zoom_mcp.sandbox.seed import (
     SAM_EMAIL,
     SAM_ID,
     new_recording,
+    recording_settings,
     refresh_totals,
 )
 from zoom_mcp.sandbox.seed import _file as add_file
+from zoom_mcp.sandbox.seed_more import attendee
 from zoom_mcp.sandbox.state import State, days_ago, iso
 
 HISTORY_DAYS = 120  # how far back the history reaches
@@ -209,7 +211,7 @@ def _add(state: State, now: datetime, planned: Planned) -> None:
         entry = add_file(state, meeting, file_type, ext, size, content, recording_type=recording_type)
         entry["recording_end"] = end
     refresh_totals(meeting)
-    state.recording_settings[planned.uuid] = _settings(planned.topic)
+    state.recording_settings[planned.uuid] = recording_settings(planned.topic)
     state.participants[planned.uuid] = _attendees(start, planned)
     if planned.summary and words is not None:
         state.summaries.append(
@@ -237,40 +239,8 @@ def _attendees(start: datetime, planned: Planned) -> list[dict[str, Any]]:
     """Who was there, as past-meeting participants: the host on time, the others a minute or two later."""
     out = []
     end = start + timedelta(minutes=planned.minutes)
-    for i, (name, email, user_id, internal) in enumerate((*planned.people, *planned.guests)):
+    for i, person in enumerate((*planned.people, *planned.guests)):
         joined = start + timedelta(minutes=min(i, 3))
         left = end - timedelta(minutes=5 if i and i == len(planned.people) else 0)  # a guest leaves early
-        out.append(
-            {
-                "id": user_id,
-                "user_id": str(16778240 + 1024 * i),
-                "name": name,
-                "user_email": email,
-                "join_time": iso(joined),
-                "leave_time": iso(left),
-                "duration": int((left - joined).total_seconds()),
-                "failover": False,
-                "status": "in_meeting",
-                "internal_user": internal,
-                "registrant_id": "",
-            }
-        )
+        out.append(attendee(i, person, joined, left))
     return out
-
-
-def _settings(topic: str) -> dict[str, Any]:
-    """The recording's share settings, as `seed.py` gives its own recordings."""
-    return {
-        "share_recording": "publicly",
-        "recording_authentication": False,
-        "authentication_option": "",
-        "authentication_domains": "",
-        "viewer_download": True,
-        "on_demand": False,
-        "approval_type": 2,
-        "send_email_to_host": True,
-        "show_social_share_buttons": True,
-        "topic": topic,
-        "auto_delete": False,
-        "auto_delete_date": "",
-    }

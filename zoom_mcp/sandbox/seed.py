@@ -258,6 +258,25 @@ def refresh_totals(meeting: dict[str, Any]) -> None:
     meeting["total_size"] = sum(f["file_size"] for f in meeting["recording_files"])
 
 
+def recording_settings(topic: str) -> dict[str, Any]:
+    """A recording's share settings as seeded. No `password` until one is set: Zoom's schema wants
+    8-10 characters when there is one."""
+    return {
+        "share_recording": "publicly",
+        "recording_authentication": False,
+        "authentication_option": "",
+        "authentication_domains": "",
+        "viewer_download": True,
+        "on_demand": False,
+        "approval_type": 2,
+        "send_email_to_host": True,
+        "show_social_share_buttons": True,
+        "topic": topic,
+        "auto_delete": False,
+        "auto_delete_date": "",
+    }
+
+
 def _recordings(state: State, now: datetime) -> None:
     budget = new_recording(
         state, BUDGET_UUID, BUDGET_MEETING_ID, "Q3 budget planning", days_ago(now, 0.05), OWNER_ID, 32
@@ -280,20 +299,7 @@ def _recordings(state: State, now: datetime) -> None:
         _file(state, standup, "M4A", "M4A", 3_100_000 + days, recording_type="audio_only")
     for meeting in state.recordings.values():
         refresh_totals(meeting)
-        state.recording_settings[meeting["uuid"]] = {
-            "share_recording": "publicly",
-            "recording_authentication": False,
-            "authentication_option": "",
-            "authentication_domains": "",
-            "viewer_download": True,
-            "on_demand": False,
-            "approval_type": 2,
-            "send_email_to_host": True,
-            "show_social_share_buttons": True,
-            "topic": meeting["topic"],
-            "auto_delete": False,
-            "auto_delete_date": "",
-        }  # no `password` until one is set: Zoom's schema wants 8-10 characters when there is one
+        state.recording_settings[meeting["uuid"]] = recording_settings(meeting["topic"])
     state.recording_registrants[BUDGET_MEETING_ID] = [
         {
             "id": "reg-0001",

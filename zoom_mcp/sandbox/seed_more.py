@@ -49,25 +49,29 @@ def participants_for(meeting: dict[str, Any], count: int) -> list[dict[str, Any]
     host = next((p for p in PEOPLE if p[2] == meeting["host_id"]), PEOPLE[0])
     chosen = [host, *[p for p in PEOPLE if p is not host][: count - 1]]
     out = []
-    for i, (name, email, user_id, internal) in enumerate(chosen):
+    for i, person in enumerate(chosen):
         joined = start + timedelta(minutes=2 * i)
         left = start + timedelta(minutes=minutes - (1 if i == len(chosen) - 1 and i else 0))
-        out.append(
-            {
-                "id": user_id,
-                "user_id": str(16778240 + 1024 * i),
-                "name": name,
-                "user_email": email,
-                "join_time": iso(joined),
-                "leave_time": iso(left),
-                "duration": int((left - joined).total_seconds()),
-                "failover": False,
-                "status": "in_meeting",
-                "internal_user": internal,
-                "registrant_id": "",
-            }
-        )
+        out.append(attendee(i, person, joined, left))
     return out
+
+
+def attendee(i: int, person: tuple[str, str, str, bool], joined: datetime, left: datetime) -> dict[str, Any]:
+    """One past-meeting participant record, the `i`-th to join."""
+    name, email, user_id, internal = person
+    return {
+        "id": user_id,
+        "user_id": str(16778240 + 1024 * i),
+        "name": name,
+        "user_email": email,
+        "join_time": iso(joined),
+        "leave_time": iso(left),
+        "duration": int((left - joined).total_seconds()),
+        "failover": False,
+        "status": "in_meeting",
+        "internal_user": internal,
+        "registrant_id": "",
+    }
 
 
 def seed_more(state: State, now: datetime, budget_uuid: str) -> None:
