@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import httpx2
 
@@ -54,3 +55,39 @@ def zoom_mcp_http(*args: str, env: dict[str, str] | None = None, token: str | No
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@dataclass
+class SandboxCommand:
+    base: str
+    stderr: str = ""  # what the command printed, once it stopped
+
+
+@contextmanager
+def zoom_mcp_sandbox_command() -> Iterator[SandboxCommand]:
+    """`zoom-mcp sandbox --port N` as a real process, answering on loopback; stopped (and its stderr
+    collected) when the block ends."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zoom_mcp", "sandbox", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    command = SandboxCommand(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx2.get(f"{command.base}/", timeout=1)  # any answer (a 404) means it listens
+                break
+            except httpx2.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield command
+    finally:
+        proc.terminate()
+        _, command.stderr = proc.communicate(timeout=10)

@@ -10,11 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -30,6 +26,7 @@ from mcp.server import Server
 import zoom_mcp.sandbox as sandbox_module
 import zoom_mcp.sandbox.seed as s
 import zoom_mcp.sandbox.seed_more as seed_more
+from tests.http_server import zoom_mcp_sandbox_command
 from tests.schema_checks import unknown_fields
 from tests.tool_calls import CALLS
 from zoom_mcp.catalog import Catalog, Operation, load_catalog
@@ -99,37 +96,14 @@ async def test_trash_then_recover_restores_and_permanent_delete_removes(server: 
         assert again.is_error and "3301" in again.content[0].text
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_zoom_mcp_sandbox_command_serves_http_on_loopback() -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "zoom_mcp", "sandbox", "--port", str(port)],
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                token = httpx2.post(
-                    f"{base}/oauth/token",
-                    auth=("sandbox-client", "sandbox-secret"),
-                    data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-                )
-                break
-            except httpx2.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with zoom_mcp_sandbox_command() as command:
+        base = command.base
+        token = httpx2.post(
+            f"{base}/oauth/token",
+            auth=("sandbox-client", "sandbox-secret"),
+            data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        )
         assert token.status_code == 200
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         meeting = httpx2.get(f"{base}/v2/meetings/{s.SCHEDULED_MEETING_ID}", headers=headers)
@@ -141,10 +115,7 @@ def test_zoom_mcp_sandbox_command_serves_http_on_loopback() -> None:
             data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
         )
         assert bad.status_code == 401 and "nope" not in bad.text
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=10)
-    assert f"ZOOM_API_BASE_URL=http://127.0.0.1:{port}/v2" in err
+    assert f"ZOOM_API_BASE_URL={base}/v2" in command.stderr
 
 
 # --- HTTP level: the sandbox's own contract ------------------------------------------------------------------

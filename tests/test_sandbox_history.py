@@ -7,11 +7,7 @@ these tests hold the sandbox to them, and to Zoom's download flow (token, or a 3
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,8 +18,9 @@ import pytest
 import zoom_mcp.sandbox.history as h
 import zoom_mcp.sandbox.seed as s
 from tests.http_sandbox import serve_sandbox
+from tests.http_server import zoom_mcp_sandbox_command
 from tests.schema_checks import unknown_fields
-from tests.test_sandbox import BASE, STATIC, call, free_port, http
+from tests.test_sandbox import BASE, STATIC, call, http
 from zoom_mcp.catalog import load_catalog
 from zoom_mcp.sandbox import Sandbox, listening_url
 
@@ -282,34 +279,14 @@ def test_download_urls_use_the_public_url() -> None:
 
 
 def test_the_sandbox_command_serves_downloads_on_its_own_address() -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "zoom_mcp", "sandbox", "--port", str(port)],
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                meeting = httpx2.get(f"{base}/v2/meetings/{h.DECISION_MEETING_ID}/recordings", headers=STATIC)
-                break
-            except httpx2.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with zoom_mcp_sandbox_command() as command:
+        base = command.base
+        meeting = httpx2.get(f"{base}/v2/meetings/{h.DECISION_MEETING_ID}/recordings", headers=STATIC)
         assert meeting.status_code == 200, meeting.text
         url = file_of(meeting.json(), "TRANSCRIPT")["download_url"]
         assert url.startswith(f"{base}/rec/download/")
         assert httpx2.get(url, headers=STATIC).text.startswith("WEBVTT")
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=10)
-    assert f"ZOOM_MCP_DOWNLOAD_HOSTS=zoom.us,zoomgov.com,{base}" in err
+    assert f"ZOOM_MCP_DOWNLOAD_HOSTS=zoom.us,zoomgov.com,{base}" in command.stderr
 
 
 # --- scale and determinism --------------------------------------------------------------------------------
