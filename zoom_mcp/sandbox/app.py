@@ -296,10 +296,7 @@ class SandboxApp:
         with a signed URL (which needs no token, and must not be sent one).
         """
 
-        def record(status: int) -> None:  # downloads are logged too: tests count what was fetched
-            self.sandbox.requests.append(
-                RecordedRequest("GET", f"/rec/download/{file_id}", {"fileId": file_id}, query, None, None, status)
-            )
+        record = self._recorder("download", file_id, query)
 
         if not self._authorized(headers, query.get("access_token")):
             record(401)
@@ -319,6 +316,15 @@ class SandboxApp:
         record(200)
         await send_file(send, content)
 
+    def _recorder(self, route: str, file_id: str, query: dict[str, str]) -> Callable[[int], None]:
+        """Logs a file request with its answer: tests count what was fetched, and from where."""
+
+        def record(status: int) -> None:
+            path = f"/rec/{route}/{file_id}"
+            self.sandbox.requests.append(RecordedRequest("GET", path, {"fileId": file_id}, query, None, None, status))
+
+        return record
+
     def signature(self, file_id: str) -> str:
         """The storage URL's signature for a file: an HMAC only this sandbox can make."""
         return hmac.new(self.sandbox.download_key, file_id.encode(), hashlib.sha256).hexdigest()
@@ -326,10 +332,7 @@ class SandboxApp:
     async def _storage(self, send: Send, query: dict[str, str], file_id: str) -> None:
         """The storage host a download redirects to: no token, but the URL's signature must be right."""
 
-        def record(status: int) -> None:
-            self.sandbox.requests.append(
-                RecordedRequest("GET", f"/rec/storage/{file_id}", {"fileId": file_id}, query, None, None, status)
-            )
+        record = self._recorder("storage", file_id, query)
 
         wanted = self.signature(unquote(file_id)).encode()
         if not hmac.compare_digest(query.get("signature", "").encode(), wanted):
