@@ -17,13 +17,13 @@ from typing import Any
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
-from mcp_types.version import is_version_at_least
 
 from zoom_mcp.catalog import Operation
 from zoom_mcp.request import ZoomRequest
 from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.human import HumanGate
+from zoom_mcp.safety.outcomes import input_required_era, not_done, refusal, text_result
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview
 from zoom_mcp.safety.tokens import ConfirmationTokens, TokenRefused
 
@@ -89,7 +89,7 @@ class Gate:
 
         preview = await build_preview(op, arguments, request, lookup)
         if ctx is not None and _can_elicit(ctx):
-            if _input_required_era(ctx):
+            if input_required_era(ctx):
                 state = self.tokens.issue(op.name, arguments, subject)
                 self.audit.record("confirmation_asked", **where, via="elicitation")
                 request_ = types.ElicitRequest(
@@ -146,16 +146,8 @@ def _can_elicit(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
 
 
-def _input_required_era(ctx: ServerRequestContext[Any]) -> bool:
-    return bool(ctx.protocol_version) and is_version_at_least(ctx.protocol_version, "2026-07-28")
-
-
 def _message(preview: Preview) -> str:
     return f"Confirm this Zoom call?\n{preview.text()}"
-
-
-def _text(text: str, structured: dict[str, Any], *, error: bool = False) -> types.CallToolResult:
-    return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=structured, is_error=error)
 
 
 def confirmation_required(preview: Preview, token: str, ttl: float) -> types.CallToolResult:
@@ -166,7 +158,7 @@ def confirmation_required(preview: Preview, token: str, ttl: float) -> types.Cal
         "Show this to the user and ask for their approval. Only if they approve, call the same tool again "
         f"with exactly the same arguments plus confirmation_token (single use, valid {minutes} min):\n{token}"
     )
-    return _text(
+    return text_result(
         text,
         {
             "status": "confirmation_required",
@@ -177,13 +169,3 @@ def confirmation_required(preview: Preview, token: str, ttl: float) -> types.Cal
             "expires_in_seconds": int(ttl),
         },
     )
-
-
-def not_done(op: Operation, preview: Preview, outcome: str) -> types.CallToolResult:
-    text = f"Nothing was done: the user {outcome} {op.name} ({preview.call})."
-    return _text(text, {"status": outcome, "message": text})
-
-
-def refusal(op: Operation, reason: str) -> types.CallToolResult:
-    text = f"Refused {op.name}, nothing was sent to Zoom: {reason}."
-    return _text(text, {"status": "refused", "message": text}, error=True)

@@ -19,6 +19,7 @@ from zoom_mcp.catalog import Operation
 from zoom_mcp.request import ZoomRequest
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.safety.audit import AuditLog
+from zoom_mcp.safety.outcomes import input_required_era, not_done, refusal
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview, choose, fill
 from zoom_mcp.safety.tokens import ConfirmationTokens, TokenRefused
 
@@ -43,8 +44,6 @@ class HumanGate:
         subject: str,
     ) -> tuple[bool, types.CallToolResult | types.InputRequiredResult | None, str | None]:
         """(run it, result to return instead, approval ID)."""
-        from zoom_mcp.safety.gate import _input_required_era, refusal
-
         where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
         if params is not None and params.request_state and params.input_responses:
             try:  # the modern round trip: the state proves this is the same call, not the decision
@@ -68,7 +67,7 @@ class HumanGate:
         url = self.approvals.url(approval)
         message = f"Approve or deny in your browser: {approval.preview.tool} ({approval.preview.call})"
         if ctx is not None and _can_open_urls(ctx):
-            if _input_required_era(ctx):
+            if input_required_era(ctx):
                 state = self.tokens.issue(op.name, arguments, subject)
                 ask = types.ElicitRequest(params=types.ElicitRequestURLParams(message=message, url=url))
                 return False, types.InputRequiredResult(input_requests={APPROVAL_KEY: ask}, request_state=state), None
@@ -93,8 +92,6 @@ class HumanGate:
     async def _settle(
         self, op: Operation, approval: Approval, state: str, where: dict[str, Any]
     ) -> tuple[bool, types.CallToolResult | None, str | None]:
-        from zoom_mcp.safety.gate import not_done
-
         if state == "approved" and self.approvals.consume(approval):
             self.approvals.forget(approval)
             self.audit.record("accepted", **where, via="approval_page", approval_id=approval.id)
