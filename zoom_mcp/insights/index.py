@@ -88,13 +88,13 @@ class TranscriptIndex:
     def add_meeting(
         self, uuid: str, meeting_id: int | None, topic: str, start_time: str, duration: int | None, host_id: str
     ) -> None:
+        row = (uuid, meeting_id, topic, start_time, duration, host_id)
+        known = self._db.execute("SELECT * FROM meetings WHERE uuid = ?", (uuid,)).fetchone()
+        if known == row:
+            return  # every search re-lists its meetings: no write (and no commit on disk) when nothing changed
         with self._db:
-            known = self._db.execute("SELECT topic FROM meetings WHERE uuid = ?", (uuid,)).fetchone()
-            self._db.execute(
-                "INSERT OR REPLACE INTO meetings VALUES (?, ?, ?, ?, ?, ?)",
-                (uuid, meeting_id, topic, start_time, duration, host_id),
-            )
-            if known is None or known[0] != topic:
+            self._db.execute("INSERT OR REPLACE INTO meetings VALUES (?, ?, ?, ?, ?, ?)", row)
+            if known is None or known[2] != topic:
                 self._db.execute("DELETE FROM topics WHERE uuid = ?", (uuid,))
                 self._db.execute("INSERT INTO topics (topic, uuid) VALUES (?, ?)", (topic, uuid))
 
