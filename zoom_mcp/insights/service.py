@@ -15,6 +15,7 @@ import anyio
 
 from zoom_mcp.catalog import Catalog
 from zoom_mcp.insights.index import Hit, Passage, TranscriptIndex
+from zoom_mcp.insights.vtt import parse_chat, parse_transcript
 from zoom_mcp.request import build_request
 from zoom_mcp.zoom import ZoomAPIError, ZoomCallError, ZoomClient
 
@@ -144,8 +145,6 @@ class Insights:
         cached = self.index.passages(file_id)
         if cached is not None:
             return found, cached
-        from zoom_mcp.insights.vtt import parse_chat, parse_transcript  # late: webvtt only once a file is read
-
         raw = await self.client.download(str(found["download_url"]))
         self.downloads += 1
         if kind == "transcript":

@@ -15,6 +15,7 @@ import mcp_types as types
 
 from zoom_mcp.insights.index import Passage
 from zoom_mcp.insights.service import NO_TRANSCRIPT_HELP, InsightError, Insights, Meeting, SearchScope, speakers, today
+from zoom_mcp.insights.vtt import clock
 from zoom_mcp.zoom import ZoomCallError
 
 MEETING_ID = {
@@ -23,12 +24,6 @@ MEETING_ID = {
 }
 DATE = {"type": "string", "format": "date", "description": "yyyy-mm-dd"}
 TIME = {"type": "string", "pattern": r"^\d{1,2}:\d{2}(:\d{2})?$", "description": "offset into the recording, H:MM:SS"}
-
-
-def clock(seconds: float) -> str:
-    from zoom_mcp.insights.vtt import clock as format_clock  # late: keeps webvtt out of cold start
-
-    return format_clock(seconds)
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

@@ -13,9 +13,6 @@ import html
 import re
 from dataclasses import dataclass
 
-import webvtt
-from webvtt.errors import MalformedCaptionError, MalformedFileError
-
 
 class TranscriptError(ValueError):
     """The data is not a WebVTT transcript."""
@@ -82,6 +79,9 @@ def parse_transcript(data: bytes | str) -> list[Turn]:
 
     Only same-speaker cues merge: cues without a speaker stay separate turns, as they may be anyone.
     """
+    import webvtt  # late: only once a transcript is read, never at server start-up
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     # from_string, not from_buffer: from_buffer decodes BytesIO line by line as strict UTF-8 (no BOM
     # handling, fails on a bad byte), and from_string already splits CR/LF/CRLF and drops a BOM.
     try:
