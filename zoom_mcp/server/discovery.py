@@ -205,43 +205,33 @@ class Discovery:
             return self._search(str(args.get("query", "")), int(args.get("limit") or 5))
         if params.name == ENABLE:
             return await self._enable(ctx, str(args.get("toolset", "")))
-        task = next((t for t in self.dispatcher.tasks if t.name == args.get("name")), None)
-        if task is not None:
-            return await self._task(ctx, params.name, task, args)
-        op = self.dispatcher.catalog.get(str(args.get("name", "")))
-        if op is None or op not in self.dispatcher.listed:
-            return error_result(self.dispatcher.unknown(str(args.get("name", ""))) + " Use search_tools to find one.")
+        name = str(args.get("name", ""))
+        tool = next((t for t in self.dispatcher.tasks if t.name == name), None) or self.dispatcher.catalog.get(name)
+        if tool is None or (isinstance(tool, Operation) and tool not in self.dispatcher.listed):
+            return error_result(self.dispatcher.unknown(name) + " Use search_tools to find one.")
         if params.name == DESCRIBE:
-            spec = self.dispatcher.spec(op)
-            data = {
-                "name": op.name,
-                "toolset": op.toolset,
-                "safety": op.safety,
-                "description": spec.tool.description,
-                "input_schema": spec.input_schema,
-            }
-            return types.CallToolResult(content=[types.TextContent(text=json.dumps(data))], structured_content=data)
+            return self._describe(tool)
         inner = args.get("arguments") or {}
         if not isinstance(inner, dict):
             return error_result("call_tool: arguments must be an object of the tool's arguments.")
-        return await self.dispatcher.call(op, dict(inner), ctx=ctx, params=params)
+        if isinstance(tool, TaskTool):
+            return await self.dispatcher.call_task(tool, dict(inner))
+        return await self.dispatcher.call(tool, dict(inner), ctx=ctx, params=params)
 
-    async def _task(
-        self, ctx: ServerRequestContext[Any] | None, meta: str, task: TaskTool, args: dict[str, Any]
-    ) -> types.CallToolResult:
-        if meta == DESCRIBE:
-            data = {
-                "name": task.name,
-                "toolset": task.toolset,
-                "safety": task.safety,
-                "description": task.description,
-                "input_schema": task.input_schema,
-            }
-            return types.CallToolResult(content=[types.TextContent(text=json.dumps(data))], structured_content=data)
-        inner = args.get("arguments") or {}
-        if not isinstance(inner, dict):
-            return error_result("call_tool: arguments must be an object of the tool's arguments.")
-        return await self.dispatcher.call_task(task, dict(inner))
+    def _describe(self, tool: Operation | TaskTool) -> types.CallToolResult:
+        if isinstance(tool, TaskTool):
+            description, schema = tool.description, tool.input_schema
+        else:
+            spec = self.dispatcher.spec(tool)
+            description, schema = spec.tool.description, spec.input_schema
+        data = {
+            "name": tool.name,
+            "toolset": tool.toolset,
+            "safety": tool.safety,
+            "description": description,
+            "input_schema": schema,
+        }
+        return types.CallToolResult(content=[types.TextContent(text=json.dumps(data))], structured_content=data)
 
     def _list_toolsets(self, ctx: ServerRequestContext[Any] | None) -> types.CallToolResult:
         enabled = self.enabled(ctx)
