@@ -76,7 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    from zoom_mcp.catalog import load_catalog
+    from zoom_mcp.api import load_catalog
 
     toolset_of = {op.name: op.toolset for op in load_catalog()}
     print(f"## Cold start (spawn -> tools/list result), median of {args.runs}, and tools/list size (o200k tokens)")

@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 from mcp import Client
 
-from zoom_mcp.catalog import load_catalog
+from zoom_mcp.api import load_catalog
 from zoom_mcp.config import load_settings
 from zoom_mcp.runtime import client_for
 from zoom_mcp.sandbox import Sandbox

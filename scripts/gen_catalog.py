@@ -1,6 +1,6 @@
 """Regenerate the catalog facts from Zoom's OpenAPI description.
 
-    uv run python scripts/gen_catalog.py            # rewrite tools.yaml and zoom_mcp/catalog/schemas/
+    uv run python scripts/gen_catalog.py            # rewrite tools.yaml and zoom_mcp/api/facts/
     uv run python scripts/gen_catalog.py --check    # exit 1 if the committed catalog is stale
 
 `tools.yaml` is both input and output: the curated fields of each entry (name, toolset,
@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 OPENAPI = ROOT / "scripts" / "reference" / "zoom-meetings-openapi.json"
 TOOLS_YAML = ROOT / "tools.yaml"
-SCHEMA_DIR = ROOT / "zoom_mcp" / "catalog" / "schemas"
+SCHEMA_DIR = ROOT / "zoom_mcp" / "api" / "facts"
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # JSON Schema keywords that carry facts; everything else (Zoom's prose, examples, x-*) is dropped.
@@ -56,7 +56,7 @@ HEADER = """\
 #
 # Generated and curated. `scripts/gen_catalog.py` rewrites every fact in this file from Zoom's
 # OpenAPI document (method, path, operation_id, scopes, granular_scopes, rate_limit) and writes
-# the parameter, body, response and error facts to zoom_mcp/catalog/schemas/<operation_id>.json.
+# the parameter, body, response and error facts to zoom_mcp/api/facts/<operation_id>.json.
 # The curated fields are yours to edit and survive regeneration:
 #   name         verb-first snake_case tool name, unique, at most 64 characters
 #   toolset      the group the tool is listed and filtered under (see `toolsets` below)

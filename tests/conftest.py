@@ -8,7 +8,7 @@ import pytest
 from mcp import Client
 from mcp.server import Server
 
-from zoom_mcp.catalog import Catalog, load_catalog
+from zoom_mcp.api import Catalog, load_catalog
 from zoom_mcp.config import load_settings
 from zoom_mcp.runtime import client_for
 from zoom_mcp.sandbox import Sandbox

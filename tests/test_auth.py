@@ -7,9 +7,10 @@ import httpx2
 import pytest
 from mcp import Client
 
-from zoom_mcp.config import SANDBOX_BASE_URL, SANDBOX_TOKEN_URL
-from zoom_mcp.request import ZoomRequest
+from zoom_mcp.api.serialize import ZoomRequest
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
+from zoom_mcp.sandbox.identity import BASE_URL as SANDBOX_BASE_URL
+from zoom_mcp.sandbox.identity import TOKEN_URL as SANDBOX_TOKEN_URL
 from zoom_mcp.server import build_server
 from zoom_mcp.zoom import ServerToServerOAuth, ZoomAuthError, ZoomClient
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mcp.shared.tool_name_validation import validate_tool_name
 
-from zoom_mcp.catalog import SAFETY_CLASSES, Catalog
+from zoom_mcp.api import SAFETY_CLASSES, Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

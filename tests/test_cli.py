@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from zoom_mcp import __version__
-from zoom_mcp.catalog import Catalog
+from zoom_mcp.api import Catalog
 from zoom_mcp.insights.tools import TASK_TOOLS
 
 

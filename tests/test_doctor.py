@@ -17,10 +17,10 @@ from mcp import Client
 
 from tests.conftest import CATALOG
 from tests.http_sandbox import serve_sandbox, zoom_env
+from zoom_mcp.api.scopes import authorized
 from zoom_mcp.config import load_safety, load_settings
 from zoom_mcp.runtime import running_server
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
-from zoom_mcp.scopes import authorized
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDING_SCOPES = {s for op in CATALOG if op.toolset == "recordings" for s in (*op.scopes, *op.granular_scopes)}

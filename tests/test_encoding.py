@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
-from zoom_mcp.request import encode_path_segment
+from zoom_mcp.api.serialize import encode_path_segment
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio

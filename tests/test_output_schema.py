@@ -6,10 +6,10 @@ import httpx2
 import pytest
 from mcp import Client
 
-from zoom_mcp.catalog import Catalog
+from zoom_mcp.api import Catalog
+from zoom_mcp.api.validate import problems_in
 from zoom_mcp.server import build_server
 from zoom_mcp.server.results import conform
-from zoom_mcp.validation import problems_in
 from zoom_mcp.zoom import BearerAuth, ZoomClient
 
 pytestmark = pytest.mark.anyio

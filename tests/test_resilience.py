@@ -14,10 +14,11 @@ from mcp import Client
 import zoom_mcp.sandbox.seed as s
 from tests.conftest import CATALOG
 from tests.http_sandbox import serve_sandbox
-from zoom_mcp.config import SANDBOX_BASE_URL, SANDBOX_TOKEN_URL
-from zoom_mcp.runtime import SandboxTransport
 from zoom_mcp.safety import Policy
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
+from zoom_mcp.sandbox.identity import BASE_URL as SANDBOX_BASE_URL
+from zoom_mcp.sandbox.identity import TOKEN_URL as SANDBOX_TOKEN_URL
+from zoom_mcp.sandbox.transport import SandboxTransport
 from zoom_mcp.server import build_server
 from zoom_mcp.zoom import ServerToServerOAuth, ZoomClient
 from zoom_mcp.zoom.pacing import Pacer

@@ -29,8 +29,8 @@ import zoom_mcp.sandbox.seed_more as seed_more
 from tests.http_server import zoom_mcp_sandbox_command
 from tests.schema_checks import unknown_fields
 from tests.tool_calls import CALLS
-from zoom_mcp.catalog import Catalog, Operation, load_catalog
-from zoom_mcp.request import build_request, encode_path_segment
+from zoom_mcp.api import Catalog, Operation, load_catalog
+from zoom_mcp.api.serialize import build_request, encode_path_segment
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, RecordedRequest, Sandbox
 from zoom_mcp.sandbox.defaults import example
 

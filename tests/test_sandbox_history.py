@@ -21,7 +21,7 @@ from tests.http_sandbox import serve_sandbox
 from tests.http_server import zoom_mcp_sandbox_command
 from tests.schema_checks import unknown_fields
 from tests.test_sandbox import BASE, STATIC, call, http
-from zoom_mcp.catalog import load_catalog
+from zoom_mcp.api import load_catalog
 from zoom_mcp.sandbox import Sandbox, listening_url
 
 pytestmark = pytest.mark.anyio

@@ -17,8 +17,8 @@ import pytest
 import zoom_mcp.sandbox.seed as s
 import zoom_mcp.sandbox.seed_more as m
 from tests.schema_checks import unknown_fields
-from zoom_mcp.catalog import load_catalog
-from zoom_mcp.request import build_request
+from zoom_mcp.api import load_catalog
+from zoom_mcp.api.serialize import build_request
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio

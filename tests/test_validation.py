@@ -6,7 +6,7 @@ import pytest
 from mcp import Client
 
 from tests.conftest import CATALOG
-from zoom_mcp.catalog import Catalog
+from zoom_mcp.api import Catalog
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ import jsonschema
 
 import zoom_mcp.sandbox.seed as s
 import zoom_mcp.sandbox.seed_more as seed_more
-from zoom_mcp.catalog import Operation, load_catalog
+from zoom_mcp.api import Operation, load_catalog
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.defaults import example
 

@@ -9,12 +9,6 @@ from typing import Any, Literal
 
 DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
-# Where the in-process sandbox pretends to live; nothing resolves it, requests never leave the process.
-SANDBOX_ORIGIN = "http://sandbox.zoom-mcp.local"
-SANDBOX_BASE_URL = f"{SANDBOX_ORIGIN}/v2"
-# The sandbox's own Server-to-Server app (made up; the sandbox's token endpoint checks them).
-SANDBOX_APP = ("sandbox-account", "sandbox-client", "sandbox-secret")
-SANDBOX_TOKEN_URL = "http://sandbox.zoom-mcp.local/oauth/token"
 
 CredentialMode = Literal["server_to_server", "access_token", "user", "sandbox"]
 
@@ -180,8 +174,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, sandbox: bool = False
     options = _client_options(env)
     if sandbox or _truthy(env.get("ZOOM_MCP_SANDBOX")):
         # The sandbox hands out download URLs on its own origin; that origin may receive its token.
-        options["download_hosts"] = (*options["download_hosts"], SANDBOX_ORIGIN)
-        return Settings(mode="sandbox", api_base_url=SANDBOX_BASE_URL, oauth_token_url=SANDBOX_TOKEN_URL, **options)
+        from zoom_mcp.sandbox import identity
+
+        options["download_hosts"] = (*options["download_hosts"], identity.ORIGIN)
+        return Settings(mode="sandbox", api_base_url=identity.BASE_URL, oauth_token_url=identity.TOKEN_URL, **options)
     base = (env.get("ZOOM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
     token_url = env.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL
     s2s = [env.get(name, "").strip() for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")]

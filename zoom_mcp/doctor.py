@@ -13,10 +13,10 @@ from typing import TextIO
 
 import httpx2
 
-from zoom_mcp.catalog import Catalog
+from zoom_mcp.api import Catalog
+from zoom_mcp.api.scopes import unauthorized_tools
 from zoom_mcp.config import Settings
 from zoom_mcp.insights.tools import TASK_TOOLS
-from zoom_mcp.scopes import unauthorized_tools
 from zoom_mcp.zoom import ZoomAuthError, ZoomCallError
 
 MODES = {
@@ -86,7 +86,7 @@ def run_doctor(sandbox: bool) -> int:
     """`zoom-mcp doctor`: exit 0 when the credentials work, 1 when not, 2 when none are set."""
     import anyio
 
-    from zoom_mcp.catalog import load_catalog
+    from zoom_mcp.api import load_catalog
     from zoom_mcp.config import ConfigError, load_settings
 
     try:

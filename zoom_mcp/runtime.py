@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
-from zoom_mcp.catalog import Catalog, load_catalog
-from zoom_mcp.config import SANDBOX_ORIGIN, SafetySettings, Settings
+from zoom_mcp.api import Catalog, load_catalog
+from zoom_mcp.config import SafetySettings, Settings
 from zoom_mcp.safety import AuditLog, ConfirmationTokens, Policy
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.zoom import BearerAuth, ServerToServerOAuth, ZoomClient
@@ -38,55 +38,13 @@ def configure_logging(level: str) -> None:
 
 
 log = logging.getLogger(__name__)
-SANDBOX_HOST = SANDBOX_ORIGIN.split("://", 1)[1]
-
-
-class SandboxTransport(httpx2.ASGITransport):
-    """The in-process sandbox as a transport; its connection faults surface as real transport errors."""
-
-    def __init__(self, sandbox: Sandbox | Callable[[], Sandbox]) -> None:
-        # A factory defers building (and seeding) the sandbox to the first request: off the cold start.
-        self._sandbox = sandbox
-        super().__init__(app=self._app)
-        self._elsewhere: httpx2.AsyncHTTPTransport | None = None
-
-    @property
-    def sandbox(self) -> Sandbox:
-        if callable(self._sandbox):
-            self._sandbox = self._sandbox()
-        return self._sandbox
-
-    async def _app(self, scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
-        await self.sandbox.app(scope, receive, send)
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        from zoom_mcp.sandbox import DroppedConnection, RefusedConnection
-
-        if request.url.host != SANDBOX_HOST:
-            # Only a download redirect the sandbox was told to make leads elsewhere (tests aim it at loopback).
-            if self._elsewhere is None:
-                self._elsewhere = httpx2.AsyncHTTPTransport()
-            return await self._elsewhere.handle_async_request(request)
-
-        try:
-            response = await super().handle_async_request(request)
-            await response.aread()  # a drop happens mid-body: surface it here, as a socket would
-            return response
-        except RefusedConnection as exc:
-            raise httpx2.ConnectError(f"connection refused ({exc})", request=request) from exc
-        except DroppedConnection as exc:
-            raise httpx2.RemoteProtocolError(f"server disconnected mid-answer ({exc})", request=request) from exc
-
-    async def aclose(self) -> None:
-        if self._elsewhere is not None:
-            await self._elsewhere.aclose()
-        await super().aclose()
 
 
 def client_for(settings: Settings, sandbox: Sandbox | None = None) -> ZoomClient:
     """The one authenticated client of the process; in sandbox mode it reaches the fake in-process."""
     if settings.sandbox:
-        from zoom_mcp.config import SANDBOX_APP
+        from zoom_mcp.sandbox import identity
+        from zoom_mcp.sandbox.transport import SandboxTransport
 
         rules = os.environ.get("ZOOM_MCP_SANDBOX_FAULTS")
         faults = None
@@ -103,7 +61,9 @@ def client_for(settings: Settings, sandbox: Sandbox | None = None) -> ZoomClient
                 built.faults = faults
             return built
 
-        auth: httpx2.Auth = ServerToServerOAuth(*SANDBOX_APP, settings.oauth_token_url)
+        auth: httpx2.Auth = ServerToServerOAuth(
+            identity.ACCOUNT_ID, identity.CLIENT_ID, identity.CLIENT_SECRET, settings.oauth_token_url
+        )
         return _client(settings, auth, SandboxTransport(build if sandbox is None else build()))
     if settings.mode == "server_to_server":
         auth = ServerToServerOAuth(
@@ -183,8 +143,8 @@ async def _hide_unauthorized(policy: Policy, client: ZoomClient, catalog: Catalo
     """The policy with every tool the token's scopes do not allow hidden (a ready token lists all)."""
     import dataclasses
 
+    from zoom_mcp.api.scopes import unauthorized_tools
     from zoom_mcp.insights.tools import TASK_TOOLS
-    from zoom_mcp.scopes import unauthorized_tools
     from zoom_mcp.zoom import ZoomCallError
 
     try:

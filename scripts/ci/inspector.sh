@@ -16,7 +16,7 @@ INSPECTOR="$NODE_BIN/mcp-inspector"
 ci_ok "inspector $(node -p 'require(process.argv[1]).version' "$NODE_BIN/../@modelcontextprotocol/inspector/package.json")"
 
 cd "$REPO"
-OPERATIONS=$(uv run --quiet python -c 'from zoom_mcp.catalog.model import load_catalog; print(len(load_catalog().operations))')
+OPERATIONS=$(uv run --quiet python -c 'from zoom_mcp.api.catalog import load_catalog; print(len(load_catalog().operations))')
 TASK_TOOLS=(search_recordings read_meeting_transcript get_meeting_brief)
 EXPECTED_TOOLS=$((OPERATIONS + ${#TASK_TOOLS[@]}))
 ZOOM_MCP="$(ci_zoom_mcp_bin)"

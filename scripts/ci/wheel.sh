@@ -18,7 +18,7 @@ WHEEL="${wheels[0]}"
 ci_ok "built $(basename "$WHEEL")"
 
 ci_step "wheel contents: tools.yaml and every catalog schema"
-repo_schemas=$(find "$REPO/zoom_mcp/catalog/schemas" -maxdepth 1 -name '*.json' | wc -l)
+repo_schemas=$(find "$REPO/zoom_mcp/api/facts" -maxdepth 1 -name '*.json' | wc -l)
 [[ $repo_schemas -gt 0 ]] || ci_fail "no schema files found in the repo"
 python3 - "$WHEEL" "$REPO" <<'EOF'
 import pathlib, sys, zipfile
@@ -30,8 +30,8 @@ if "zoom_mcp/tools.yaml" not in names:
     problems.append("zoom_mcp/tools.yaml is missing")
 elif zipfile.ZipFile(wheel).read("zoom_mcp/tools.yaml") != (repo / "tools.yaml").read_bytes():
     problems.append("zoom_mcp/tools.yaml differs from the repo's tools.yaml")
-repo_schemas = {f"zoom_mcp/catalog/schemas/{p.name}" for p in (repo / "zoom_mcp/catalog/schemas").glob("*.json")}
-wheel_schemas = {n for n in names if n.startswith("zoom_mcp/catalog/schemas/") and n.endswith(".json")}
+repo_schemas = {f"zoom_mcp/api/facts/{p.name}" for p in (repo / "zoom_mcp/api/facts").glob("*.json")}
+wheel_schemas = {n for n in names if n.startswith("zoom_mcp/api/facts/") and n.endswith(".json")}
 for name in sorted(repo_schemas - wheel_schemas):
     problems.append(f"{name} is missing")
 for name in sorted(wheel_schemas - repo_schemas):
@@ -71,7 +71,7 @@ ci_ok "$version_out"
 ci_step "zoom-mcp tools --sandbox --toolsets all"
 # Expected: one tool per catalog operation (tools.yaml, read by the installed package) + the task-level tools.
 operations=$("$CI_TMP/venv/bin/python" -c \
-    'from zoom_mcp.catalog.model import load_catalog; print(len(load_catalog().operations))')
+    'from zoom_mcp.api.catalog import load_catalog; print(len(load_catalog().operations))')
 [[ $operations -eq $repo_schemas ]] ||
     ci_fail "the installed catalog has $operations operations but the repo has $repo_schemas schema files"
 expected_tools=$((operations + ${#TASK_TOOLS[@]}))

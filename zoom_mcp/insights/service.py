@@ -13,10 +13,10 @@ from typing import Any
 
 import anyio
 
-from zoom_mcp.catalog import Catalog
+from zoom_mcp.api import Catalog
+from zoom_mcp.api.serialize import build_request
 from zoom_mcp.insights.index import Hit, Passage, TranscriptIndex
 from zoom_mcp.insights.vtt import parse_chat, parse_transcript
-from zoom_mcp.request import build_request
 from zoom_mcp.zoom import ZoomAPIError, ZoomCallError, ZoomClient
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from typing import Any
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
-from zoom_mcp.catalog import Operation
-from zoom_mcp.request import ZoomRequest
+from zoom_mcp.api import Operation
+from zoom_mcp.api.serialize import ZoomRequest
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.outcomes import input_required_era, not_done, refusal

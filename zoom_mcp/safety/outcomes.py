@@ -8,7 +8,7 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp_types.version import is_version_at_least
 
-from zoom_mcp.catalog import Operation
+from zoom_mcp.api import Operation
 from zoom_mcp.safety.preview import Preview
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from zoom_mcp.catalog import Catalog, Operation
+from zoom_mcp.api import Catalog, Operation
 
 ConfirmMode = Literal["destructive", "writes", "off"]
 CONFIRM_MODES: tuple[ConfirmMode, ...] = ("destructive", "writes", "off")

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from zoom_mcp.catalog import Operation
-from zoom_mcp.request import ZoomRequest
+from zoom_mcp.api import Operation
+from zoom_mcp.api.serialize import ZoomRequest
 
 Lookup = Callable[[str, dict[str, Any]], Awaitable[tuple[dict[str, Any] | None, str | None]]]
 

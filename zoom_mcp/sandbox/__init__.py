@@ -16,9 +16,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from zoom_mcp.catalog import Catalog, load_catalog
-from zoom_mcp.config import SANDBOX_APP
-from zoom_mcp.sandbox import account, archiving, devices, meetings, past, recordings, registration, reports, webinars
+from zoom_mcp.api import Catalog, load_catalog
+from zoom_mcp.sandbox import (
+    account,
+    archiving,
+    devices,
+    identity,
+    meetings,
+    past,
+    recordings,
+    registration,
+    reports,
+    webinars,
+)
 from zoom_mcp.sandbox.app import STATIC_TOKEN, Call, Handler, RecordedRequest, Reply, SandboxApp
 from zoom_mcp.sandbox.defaults import default_handler
 from zoom_mcp.sandbox.existence import check_path_ids
@@ -55,9 +65,9 @@ HANDLERS: dict[str, Handler] = {
 
 @dataclass(frozen=True)
 class SandboxCredentials:
-    account_id: str = SANDBOX_APP[0]
-    client_id: str = SANDBOX_APP[1]
-    client_secret: str = SANDBOX_APP[2]
+    account_id: str = identity.ACCOUNT_ID
+    client_id: str = identity.CLIENT_ID
+    client_secret: str = identity.CLIENT_SECRET
 
 
 SANDBOX_CREDENTIALS = SandboxCredentials()

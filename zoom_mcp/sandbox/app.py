@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote
 
 import anyio
 
-from zoom_mcp.catalog import Operation
+from zoom_mcp.api import Operation
 from zoom_mcp.sandbox.faults import DroppedConnection, Fault, RefusedConnection
 from zoom_mcp.sandbox.oauth import UserOAuthState, authorize, user_grant
 from zoom_mcp.sandbox.wire import Receive, Router, Scope, Send, multipart_form, read_body, respond, send_file
@@ -162,7 +162,7 @@ class SandboxApp:
 
     def _missing_scopes(self, headers: dict[str, str], op: Operation) -> str:
         """The operation's scopes, comma-separated, when the token holds none of them; "" when it may call."""
-        from zoom_mcp.scopes import authorized
+        from zoom_mcp.api.scopes import authorized
 
         token = headers.get("authorization", "").partition(" ")[2].strip()
         granted = self.sandbox.token_scopes.get(token)

@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from zoom_mcp.sandbox.app import Call, ZoomHTTPError
-
-PUBLIC_URL = "http://sandbox.zoom-mcp.local"  # the sandbox's address in-process (a name that never resolves)
+from zoom_mcp.sandbox.identity import ORIGIN as PUBLIC_URL  # in-process, downloads point at this origin
 
 
 @dataclass

@@ -6,7 +6,7 @@ from mcp.server import Server
 from mcp.server.lowlevel.server import NotificationOptions
 
 from zoom_mcp import __version__
-from zoom_mcp.catalog import Catalog
+from zoom_mcp.api import Catalog
 from zoom_mcp.insights.context import Context
 from zoom_mcp.insights.index import TranscriptIndex
 from zoom_mcp.insights.service import Insights

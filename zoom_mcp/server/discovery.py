@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
-from zoom_mcp.catalog import Operation
+from zoom_mcp.api import Operation
 from zoom_mcp.insights.tools import TaskTool
 from zoom_mcp.server.results import compact, error_result
 

@@ -14,10 +14,10 @@ from typing import Any
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
-from zoom_mcp.catalog import Catalog, Operation
+from zoom_mcp.api import Catalog, Operation
+from zoom_mcp.api.serialize import ZoomRequest, build_request
 from zoom_mcp.insights.service import InsightError, Insights
 from zoom_mcp.insights.tools import TASK_TOOLS, TaskTool
-from zoom_mcp.request import ZoomRequest, build_request
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.gate import Gate, Stop
 from zoom_mcp.safety.policy import Policy
@@ -98,7 +98,7 @@ class ToolDispatcher:
         ctx: ServerRequestContext[Any] | None = None,
         params: types.CallToolRequestParams | None = None,
     ) -> types.CallToolResult | types.InputRequiredResult:
-        from zoom_mcp.validation import ArgumentsInvalid, check_arguments  # jsonschema loads on first call
+        from zoom_mcp.api.validate import ArgumentsInvalid, check_arguments  # jsonschema loads on first call
 
         hidden = self.policy.hidden_because(op)
         if hidden:
@@ -151,7 +151,7 @@ class ToolDispatcher:
 
     async def call_task(self, task: TaskTool, arguments: dict[str, Any]) -> types.CallToolResult:
         """A task-level tool: same policy and validation; its Zoom calls go through the same client."""
-        from zoom_mcp.validation import ArgumentsInvalid, check_arguments
+        from zoom_mcp.api.validate import ArgumentsInvalid, check_arguments
 
         hidden = self.policy.hidden_because(task)
         if hidden:

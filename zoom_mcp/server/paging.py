@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from zoom_mcp.catalog import Operation
-from zoom_mcp.request import ZoomRequest, build_request
+from zoom_mcp.api import Operation
+from zoom_mcp.api.serialize import ZoomRequest, build_request
 from zoom_mcp.zoom import ZoomClient, ZoomResponse
 
 ALL_PAGES = "all_pages"

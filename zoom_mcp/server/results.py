@@ -8,8 +8,8 @@ from typing import Any
 
 import mcp_types as types
 
-from zoom_mcp.catalog import Operation
-from zoom_mcp.request import ZoomRequest
+from zoom_mcp.api import Operation
+from zoom_mcp.api.serialize import ZoomRequest
 from zoom_mcp.zoom import ZoomAPIError, ZoomCallError, ZoomResponse
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def conform(op: Operation, data: dict[str, Any]) -> dict[str, Any]:
     the offending values are left out of the structured copy (the text keeps them all) rather
     than make the client reject the whole result.
     """
-    from zoom_mcp.validation import problems_in, validator_for
+    from zoom_mcp.api.validate import problems_in, validator_for
 
     schema = op.output_schema
     assert schema is not None

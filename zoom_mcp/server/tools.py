@@ -7,7 +7,7 @@ from typing import Any
 
 import mcp_types as types
 
-from zoom_mcp.catalog import Operation
+from zoom_mcp.api import Operation
 from zoom_mcp.safety.policy import Policy
 from zoom_mcp.server.paging import control_schema
 

@@ -18,7 +18,7 @@ import anyio
 import httpx2
 
 from zoom_mcp import __version__
-from zoom_mcp.request import ZoomRequest
+from zoom_mcp.api.serialize import ZoomRequest
 from zoom_mcp.zoom.auth import ServerToServerOAuth, Token, UserOAuth
 from zoom_mcp.zoom.download import AllowList, DownloadLimits, download
 from zoom_mcp.zoom.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from zoom_mcp.catalog import Operation
+    from zoom_mcp.api import Operation
 
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 

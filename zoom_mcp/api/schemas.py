@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from zoom_mcp.catalog.model import Operation
+    from zoom_mcp.api.catalog import Operation
 
 
 @dataclass(frozen=True)

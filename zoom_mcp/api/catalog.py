@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 import yaml
 
-from zoom_mcp.catalog import schema as schema_builder
+from zoom_mcp.api import schemas as schema_builder
 
 Safety = Literal["read", "write", "destructive"]
 SAFETY_CLASSES: tuple[Safety, ...] = ("read", "write", "destructive")
-SCHEMA_PACKAGE = "zoom_mcp.catalog.schemas"
+SCHEMA_PACKAGE = "zoom_mcp.api.facts"
 
 
 @dataclass(frozen=True)

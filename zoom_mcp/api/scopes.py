@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from zoom_mcp.catalog import Catalog
+    from zoom_mcp.api import Catalog
     from zoom_mcp.insights.tools import TaskTool
 
 
