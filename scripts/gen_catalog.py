@@ -186,6 +186,23 @@ def success(op: dict[str, Any]) -> tuple[int, Any]:
     return 200, None
 
 
+def pagination(params: list[dict[str, Any]], response: Any) -> dict[str, Any] | None:
+    """How a list operation pages, as botocore declares paginators: the token in and out, and the
+    top-level arrays that are concatenated across pages. None for operations that do not page."""
+    names = {p["name"]: p for p in params}
+    if "next_page_token" not in names:
+        return None
+    properties = (response or {}).get("properties") or {}
+    size = names.get("page_size")
+    return {
+        "input_token": "next_page_token",
+        "output_token": "next_page_token" if "next_page_token" in properties else None,
+        "result_keys": [name for name, schema in properties.items() if schema.get("type") == "array"],
+        "limit_key": "page_size" if size else None,
+        "max_page_size": (size or {}).get("schema", {}).get("maximum"),
+    }
+
+
 def facts(op: dict[str, Any]) -> dict[str, Any]:
     params = [
         {"name": p["name"], "in": p["in"], "required": bool(p.get("required")), "schema": normalize(p["schema"])}
@@ -199,6 +216,7 @@ def facts(op: dict[str, Any]) -> dict[str, Any]:
         body_required = bool(op["requestBody"].get("required"))
     status, response = success(op)
     return {
+        "pagination": pagination(params, response),
         "operation_id": op["operationId"],
         "parameters": params,
         "body": body,

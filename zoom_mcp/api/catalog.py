@@ -37,6 +37,17 @@ class ZoomError:
     message: str
 
 
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages (generated from Zoom's parameters and answer, like botocore's paginators)."""
+
+    input_token: str  # the argument that asks for the next page
+    output_token: str | None  # the answer's field holding the next page's token
+    result_keys: tuple[str, ...]  # top-level arrays concatenated across pages
+    limit_key: str | None  # the page size argument, if any
+    max_page_size: int | None
+
+
 @dataclass(frozen=True, eq=False)
 class Operation:
     """One Zoom API operation and the MCP tool that exposes it."""
@@ -66,6 +77,19 @@ class Operation:
     @cached_property
     def parameters(self) -> tuple[Parameter, ...]:
         return tuple(Parameter(p["name"], p["in"], p["required"], p["schema"]) for p in self.facts["parameters"])
+
+    @cached_property
+    def pagination(self) -> Pagination | None:
+        found = self.facts.get("pagination")
+        if not found:
+            return None
+        return Pagination(
+            found["input_token"],
+            found["output_token"],
+            tuple(found["result_keys"]),
+            found["limit_key"],
+            found["max_page_size"],
+        )
 
     @property
     def body_schema(self) -> dict[str, Any] | None:

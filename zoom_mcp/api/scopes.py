@@ -1,4 +1,4 @@
-"""Which tools a token's scopes allow, and which scope to add for the others.
+"""Which operations a token's scopes allow, and which scope to add for the others.
 
 Zoom accepts a call when the token holds any one of the operation's scopes: a classic scope
 (`recording:read:admin`) or a granular one (`cloud_recording:read:list_user_recordings:admin`).
@@ -8,11 +8,7 @@ Apps created today get granular scopes, so those are what the doctor suggests ad
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from zoom_mcp.api import Catalog
-    from zoom_mcp.insights.tools import TaskTool
+from typing import Protocol
 
 
 class Scoped(Protocol):
@@ -40,14 +36,3 @@ def scope_to_add(op: Scoped, account_level: bool = True) -> str:
             return choice[0]
     classic = list(op.scopes)
     return next((s for s in classic if s.endswith(":admin") == account_level), classic[0] if classic else "")
-
-
-def unauthorized_tools(catalog: Catalog, tasks: Iterable[TaskTool], granted: Iterable[str]) -> dict[str, str]:
-    """Tool name -> the scope to add, for every tool these scopes do not allow."""
-    have = frozenset(granted)
-    out = {op.name: scope_to_add(op) for op in catalog if not authorized(op, have)}
-    for task in tasks:
-        missing = [name for name in task.needs if name in out]
-        if missing:
-            out[task.name] = out[missing[0]]
-    return out

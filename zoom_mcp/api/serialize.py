@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from zoom_mcp.errors import ArgumentsInvalid, Problem
 
 if TYPE_CHECKING:
     from zoom_mcp.api import Operation
@@ -68,13 +71,20 @@ def build_request(op: Operation, arguments: dict[str, Any]) -> ZoomRequest:
             whole_body = value
     path = _PLACEHOLDER.sub(lambda m: path_values[m.group(1)], op.path)
     if op.body_content_type == "multipart/form-data":
-        files = {k: base64.b64decode(v, validate=True) for k, v in body.items() if _is_file(op, k)}
+        files = {k: _file_bytes(op, k, v) for k, v in body.items() if _is_file(op, k)}
         form = {k: _scalar(v) for k, v in body.items() if k not in files}
         return ZoomRequest(op.method, path, query, form, op.rate_limit, files)
     payload = whole_body if whole_body is not None else (body or None)
     if payload is None and op.body_schema is not None and op.method in ("POST", "PUT", "PATCH"):
         payload = {}
     return ZoomRequest(op.method, path, query, payload, op.rate_limit)
+
+
+def _file_bytes(op: Operation, field_name: str, value: Any) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise ArgumentsInvalid(op.name, [Problem(field_name, f"must be base64-encoded file content ({exc})")]) from exc
 
 
 def _is_file(op: Operation, field_name: str) -> bool:

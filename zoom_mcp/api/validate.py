@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+
+from zoom_mcp.errors import ArgumentsInvalid, Problem
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -28,25 +29,6 @@ FORMATS.checks("date")(lambda v: not isinstance(v, str) or bool(_DATE.match(v)))
 FORMATS.checks("email")(lambda v: not isinstance(v, str) or bool(_EMAIL.match(v)))
 
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    rule: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.rule}" if self.field else self.rule
-
-
-class ArgumentsInvalid(Exception):
-    """The arguments break the tool's input schema; nothing was sent."""
-
-    def __init__(self, tool: str, problems: list[Problem]) -> None:
-        self.tool = tool
-        self.problems = problems
-        lines = "\n".join(f"- {p}" for p in problems)
-        super().__init__(f"Invalid arguments for {tool} (nothing was sent to Zoom):\n{lines}")
 
 
 _validators: dict[int, Draft202012Validator] = {}
@@ -75,7 +57,7 @@ def _fast_check(schema: dict[str, Any]) -> Callable[[Any], Any]:
     """A compiled validator (fastjsonschema): some 25x quicker on the common, valid case."""
     found = _fast.get(id(schema))
     if found is None or found[0] is not schema:
-        import fastjsonschema
+        import fastjsonschema  # late: loaded at the first check, off the cold start
 
         found = _fast[id(schema)] = (schema, fastjsonschema.compile(schema, formats=_FAST_FORMATS, use_default=False))
     return found[1]
