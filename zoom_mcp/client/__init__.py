@@ -1,17 +1,10 @@
-"""Talking to Zoom: credentials, the shared HTTP client, and the error tree."""
+"""The only HTTP to Zoom: credentials as auth flows, the shared client, retries, pacing, downloads, pages.
 
-from zoom_mcp.zoom.auth import BearerAuth, ServerToServerOAuth
-from zoom_mcp.zoom.client import ZoomClient, ZoomResponse
-from zoom_mcp.zoom.errors import ZoomAPIError, ZoomAuthError, ZoomCallError, ZoomResponseError, ZoomTransportError
+Its failures are `zoom_mcp.errors.ZoomCallError` and its subclasses.
+"""
 
-__all__ = [
-    "BearerAuth",
-    "ServerToServerOAuth",
-    "ZoomAPIError",
-    "ZoomAuthError",
-    "ZoomCallError",
-    "ZoomClient",
-    "ZoomResponse",
-    "ZoomResponseError",
-    "ZoomTransportError",
-]
+from zoom_mcp.client.auth import BearerAuth, ServerToServerOAuth, UserOAuth
+from zoom_mcp.client.client import ZoomClient
+from zoom_mcp.client.response import ZoomResponse
+
+__all__ = ["BearerAuth", "ServerToServerOAuth", "UserOAuth", "ZoomClient", "ZoomResponse"]

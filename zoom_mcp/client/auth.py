@@ -10,14 +10,14 @@ grant) goes through the same flow.
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
 import anyio
 import httpx2
 
-from zoom_mcp.zoom.errors import ZoomAuthError
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
+from zoom_mcp.errors import ZoomAuthError
 
 CREDENTIAL_ENV = "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
 
@@ -52,9 +52,7 @@ class _TokenFlow(httpx2.Auth):
     second 401 means (`_rejected_again`) and what else an answer carries (`_received`).
     """
 
-    def __init__(
-        self, client_id: str, client_secret: str, token_url: str, clock: Callable[[], float], refresh_margin: float
-    ) -> None:
+    def __init__(self, client_id: str, client_secret: str, token_url: str, clock: Clock, refresh_margin: float) -> None:
         self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
         self._token_url = token_url
         self._clock = clock
@@ -67,9 +65,13 @@ class _TokenFlow(httpx2.Auth):
     def token(self) -> Token | None:
         return self._token
 
+    @property
+    def token_url(self) -> str:
+        return self._token_url
+
     def _fresh(self) -> Token | None:
         token = self._token
-        if token is not None and self._clock() < token.expires_at - self._margin:
+        if token is not None and self._clock.monotonic() < token.expires_at - self._margin:
             return token
         return None
 
@@ -119,7 +121,7 @@ class _TokenFlow(httpx2.Auth):
         except (ValueError, KeyError, TypeError) as exc:
             raise ZoomAuthError("Zoom's token endpoint answered without a usable access token.") from exc
         self._received(data)
-        token = Token(value, self._clock() + lifetime, tuple(str(data.get("scope", "")).split()))
+        token = Token(value, self._clock.monotonic() + lifetime, tuple(str(data.get("scope", "")).split()))
         self._token = token
         return token
 
@@ -144,7 +146,7 @@ class ServerToServerOAuth(_TokenFlow):
         client_secret: str,
         token_url: str,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
         refresh_margin: float = 60.0,
     ) -> None:
         super().__init__(client_id, client_secret, token_url, clock, refresh_margin)
@@ -194,7 +196,7 @@ class UserOAuth(_TokenFlow):
         token_url: str,
         on_refresh: Callable[[str], None],
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
         refresh_margin: float = 60.0,
     ) -> None:
         super().__init__(client_id, client_secret, token_url, clock, refresh_margin)

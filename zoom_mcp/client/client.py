@@ -1,7 +1,8 @@
 """The one shared, authenticated HTTP client every session and tool call goes through.
 
 One concern per layer, as in httpx: pacing (per rate-limit label) -> retries (see `retry`)
--> auth (token, refresh on 401) -> a single HTTP exchange.
+-> auth (token, refresh on 401) -> a single HTTP exchange. `call` checks and serializes a
+catalog operation's arguments first; `paginate` follows pages and date windows (see `paginate`).
 """
 
 from __future__ import annotations
@@ -9,30 +10,26 @@ from __future__ import annotations
 import json
 import logging
 import random
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx2
 
 from zoom_mcp import __version__
-from zoom_mcp.api.serialize import ZoomRequest
-from zoom_mcp.zoom.auth import ServerToServerOAuth, Token, UserOAuth
-from zoom_mcp.zoom.download import AllowList, DownloadLimits, download
-from zoom_mcp.zoom.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError
-from zoom_mcp.zoom.pacing import Pacer
-from zoom_mcp.zoom.retry import RETRY_STATUSES, SAFE_TO_REPEAT, RetryPolicy, retry_after_seconds
+from zoom_mcp.api.serialize import ZoomRequest, build_request
+from zoom_mcp.client.auth import ServerToServerOAuth, Token, UserOAuth
+from zoom_mcp.client.download import AllowList, DownloadLimits, download
+from zoom_mcp.client.pacing import Pacer
+from zoom_mcp.client.paginate import Progress, collect
+from zoom_mcp.client.response import ZoomResponse
+from zoom_mcp.client.retry import RETRY_STATUSES, SAFE_TO_REPEAT, RetryPolicy, retry_after_seconds
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
+from zoom_mcp.errors import ZoomAPIError, ZoomCallError, ZoomResponseError, ZoomTransportError
+
+if TYPE_CHECKING:
+    from zoom_mcp.api import Operation
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ZoomResponse:
-    status: int
-    data: Any  # parsed JSON, or None for an empty body (204)
-    attempts: int = 1
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ class ZoomClient:
     """Sends plain `ZoomRequest`s to Zoom and returns parsed answers or raises from `errors`.
 
     `transport` is the seam for the in-process sandbox (an `httpx2.ASGITransport`) and tests;
-    `clock`, `sleep` and `rng` are injectable so retry timing is testable without waiting.
+    `clock` (time and sleep) and `rng` are injected so retry timing is testable without waiting.
     """
 
     def __init__(
@@ -61,8 +58,7 @@ class ZoomClient:
         timeout: httpx2.Timeout | None = None,
         retry: RetryPolicy | None = None,
         pacer: Pacer | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
         rng: random.Random | None = None,
         download_hosts: AllowList | None = None,
         download_limits: DownloadLimits | None = None,
@@ -73,8 +69,7 @@ class ZoomClient:
         self.auth = auth
         self.retry = retry or RetryPolicy()
         self.pacer = pacer
-        self._clock = clock
-        self._sleep = sleep
+        self.clock = clock
         self._rng = rng or random.Random()
         self._http = httpx2.AsyncClient(
             auth=auth,
@@ -106,9 +101,34 @@ class ZoomClient:
     def url_for(self, request: ZoomRequest) -> str:
         return self.base_url + request.path
 
+    async def call(self, op: Operation, arguments: dict[str, Any]) -> ZoomResponse:
+        """One catalog operation: arguments checked against its input schema, serialized, sent."""
+        from zoom_mcp.api.validate import check_arguments  # late: jsonschema loads at the first call
+
+        check_arguments(op.name, op.input_schema, arguments)
+        return await self.send(build_request(op, arguments))
+
+    async def paginate(
+        self,
+        op: Operation,
+        arguments: dict[str, Any],
+        *,
+        windows: list[tuple[str, str]] | None = None,
+        max_records: int,
+        progress: Progress | None = None,
+    ) -> tuple[ZoomRequest, ZoomResponse]:
+        """Every page (in every date window) of a list operation, merged into one answer (see `paginate`).
+
+        The arguments are checked against the operation's schema first, as `call` does.
+        """
+        from zoom_mcp.api.validate import check_arguments  # late: jsonschema loads at the first call
+
+        check_arguments(op.name, op.input_schema, arguments)
+        return await collect(self.send, op, arguments, windows, max_records, progress)
+
     async def send(self, request: ZoomRequest) -> ZoomResponse:
         policy = self.retry
-        started = self._clock()
+        started = self.clock.monotonic()
         attempt = 0
         while True:
             attempt += 1
@@ -117,13 +137,13 @@ class ZoomClient:
             outcome = await self._attempt(request)
             if isinstance(outcome, ZoomResponse):
                 return ZoomResponse(outcome.status, outcome.data, attempt)
-            elapsed = self._clock() - started
+            elapsed = self.clock.monotonic() - started
             left = policy.max_total - elapsed
             delay = outcome.wait if outcome.wait is not None else policy.backoff(attempt, self._rng)
             if not outcome.retry or attempt >= policy.max_attempts or delay > left:
                 raise self._gave_up(request, outcome, attempt, elapsed, delay if delay > left else None)
             log.info("%s %s: %s; retry %d in %.2fs", request.method, request.path, outcome.error, attempt, delay)
-            await self._sleep(delay)
+            await self.clock.sleep(delay)
 
     async def _attempt(self, request: ZoomRequest) -> ZoomResponse | _Failure:
         safe = request.method in SAFE_TO_REPEAT
@@ -153,7 +173,7 @@ class ZoomClient:
             return _parse(request, response)
         except ZoomAPIError as error:
             if status == 429:
-                return _Failure(error, retry=True, wait=_retry_after(response) or 1.0)
+                return _Failure(error, retry=True, wait=_retry_after(response, self.clock) or 1.0)
             return _Failure(error, retry=safe and status in RETRY_STATUSES)
 
     def _gave_up(
@@ -185,9 +205,9 @@ class ZoomClient:
         return error
 
 
-def _retry_after(response: httpx2.Response) -> float | None:
+def _retry_after(response: httpx2.Response, clock: Clock) -> float | None:
     for header in ("Retry-After", "X-RateLimit-Reset"):
-        value = retry_after_seconds(response.headers.get(header))
+        value = retry_after_seconds(response.headers.get(header), clock.now())
         if value is not None:
             return value
     return None

@@ -14,14 +14,10 @@ from urllib.parse import urljoin, urlsplit
 import anyio
 import httpx2
 
-from zoom_mcp.zoom.errors import ZoomCallError
+from zoom_mcp.errors import DownloadRefused
 
 DEFAULT_DOWNLOAD_HOSTS: tuple[str, ...] = ("zoom.us", "zoomgov.com")
 MAX_REDIRECTS = 5
-
-
-class DownloadRefused(ZoomCallError):
-    """The download was not attempted or was stopped: an off-list URL, a file over the cap, a bad hop."""
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,9 @@ under those limits instead of provoking storms of 429s.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import anyio
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 
 # Requests per second by plan and label, from Zoom's rate-limit table.
 PLANS: dict[str, dict[str, float]] = {
@@ -57,19 +55,12 @@ class TokenBucket:
 
 
 class Pacer:
-    """Waits as long as the label's bucket requires. Clock and sleep are injectable for tests."""
+    """Waits as long as the label's bucket requires, on the injected clock."""
 
-    def __init__(
-        self,
-        rates: dict[str, float],
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-    ) -> None:
+    def __init__(self, rates: dict[str, float], *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.rates = rates
         self._clock = clock
-        self._sleep = sleep
-        now = clock()
+        now = clock.monotonic()
         # Capacity of one second's worth (at least one request) allows short bursts, never sustained excess.
         self._buckets = {label: TokenBucket(r, max(1.0, r), max(1.0, r), now) for label, r in rates.items()}
 
@@ -78,7 +69,7 @@ class Pacer:
         bucket = self._buckets.get(label.upper()) or self._buckets.get("MEDIUM")
         if bucket is None:
             return 0.0
-        delay = bucket.take(self._clock())
+        delay = bucket.take(self._clock.monotonic())
         if delay > 0:
-            await self._sleep(delay)
+            await self._clock.sleep(delay)
         return delay

@@ -35,7 +35,7 @@ class RetryPolicy:
         return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds, HTTP-date or ISO 8601 (Zoom's daily limit)."""
     if not value:
         return None
@@ -54,4 +54,4 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
             return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - now).total_seconds())
