@@ -1,6 +1,7 @@
 """Answers about meetings and their recordings, built from catalog operations over the shared client.
 
-Every Zoom request goes through the catalog (`build_request`) and `ZoomClient`, so pacing, retries,
+Every Zoom request is a catalog operation sent with `ZoomClient.call` (arguments checked against
+the operation's schema, then serialized) or `ZoomClient.paginate`, so validation, pacing, retries,
 auth and path encoding are the endpoint tools' own; files come through `ZoomClient.download`.
 """
 
@@ -8,16 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import anyio
 
-from zoom_mcp.api import Catalog
-from zoom_mcp.api.serialize import build_request
-from zoom_mcp.insights.index import Hit, Passage, TranscriptIndex
-from zoom_mcp.insights.vtt import parse_chat, parse_transcript
-from zoom_mcp.zoom import ZoomAPIError, ZoomCallError, ZoomClient
+from zoom_mcp.api import Catalog, windows
+from zoom_mcp.client import ZoomClient
+from zoom_mcp.client.paginate import HARD_CAP
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
+from zoom_mcp.errors import NotFound, TranscriptError, ZoomAPIError, ZoomCallError
+from zoom_mcp.tasks.index import Hit, Passage, TranscriptIndex
+from zoom_mcp.tasks.transcripts import parse_chat, parse_transcript
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +35,6 @@ NO_TRANSCRIPT_HELP = (
     "Transcripts exist only for cloud recordings made with audio transcription turned on "
     "(Zoom web settings: Recording > Cloud recording > Create audio transcript)."
 )
-
-
-class InsightError(Exception):
-    """An answer that is not there, worded for the agent (e.g. no recording for that meeting)."""
 
 
 @dataclass
@@ -112,17 +111,23 @@ class SearchOutcome:
     truncated: bool
 
 
-class Insights:
-    def __init__(self, catalog: Catalog, client: ZoomClient, index: TranscriptIndex | None = None) -> None:
+class TaskService:
+    """What the task-level tools, resources and prompts answer with: meetings, transcripts, search."""
+
+    def __init__(
+        self, catalog: Catalog, client: ZoomClient, index: TranscriptIndex | None = None, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.catalog = catalog
         self.client = client
         self.index = index or TranscriptIndex()
+        self.clock = clock
         self.downloads = 0  # files fetched since start: what "a second search downloads nothing" is measured by
 
     async def read(self, tool: str, **arguments: Any) -> Any:
+        """The answer of one catalog read, its arguments checked like a tool call's."""
         op = self.catalog.get(tool)
         assert op is not None, tool
-        return (await self.client.send(build_request(op, arguments))).data
+        return (await self.client.call(op, arguments)).data
 
     async def meeting(self, meeting_id: str) -> Meeting:
         """A meeting's recording (a UUID names one instance; a numeric ID means its latest)."""
@@ -130,7 +135,7 @@ class Insights:
             data = await self.read("get_meeting_recordings", meetingId=str(meeting_id))
         except ZoomAPIError as exc:
             if exc.status == 404:
-                raise InsightError(
+                raise NotFound(
                     f"Meeting {meeting_id} has no cloud recording that this account can see ({exc.message})."
                 ) from exc
             raise
@@ -159,17 +164,17 @@ class Insights:
 
     # --- search ---------------------------------------------------------------------------------------------
 
-    def scope(self, start: str | None, end: str | None, today: date) -> SearchScope:
+    def scope(self, start: str | None, end: str | None) -> SearchScope:
+        """The date range a search covers (default: the last 30 days) in Zoom's one-month windows."""
+        today = self.clock.today()
         last = date.fromisoformat(end) if end else today
         first = date.fromisoformat(start) if start else last - timedelta(days=DEFAULT_DAYS)
         if first > last:
-            raise InsightError(f"The range is reversed: from {first} is after to {last}.")
-        from zoom_mcp.server.paging import windows  # late: the server package imports this module
-
+            raise NotFound(f"The range is reversed: from {first} is after to {last}.")
         op = self.catalog.get("list_user_recordings")
         assert op is not None
-        spans = windows(op, {"from": first.isoformat(), "to": last.isoformat()}, today)
-        cuts = [(w.start, w.end) for w in spans] if spans else [(first.isoformat(), last.isoformat())]
+        spans = windows.split(op, {"from": first.isoformat(), "to": last.isoformat()}, today)
+        cuts = spans or [(first.isoformat(), last.isoformat())]
         cut = None
         if len(cuts) > MAX_WINDOWS:
             cuts = cuts[-MAX_WINDOWS:]
@@ -179,24 +184,16 @@ class Insights:
 
     async def recorded_meetings(self, user: str, scope: SearchScope) -> tuple[list[Meeting], bool]:
         """Every recorded meeting of `user` in the scope's windows (pages followed), newest first."""
+        op = self.catalog.get("list_user_recordings")
+        assert op is not None
+        first, last = scope.windows[0][0], scope.windows[-1][1]
+        arguments = {"userId": user, "from": first, "to": last, "page_size": MAX_PAGE_SIZE}
+        _, response = await self.client.paginate(op, arguments, windows=scope.windows, max_records=HARD_CAP)
         found: dict[str, Meeting] = {}
         truncated = False
-        for start, end in scope.windows:
-            token = ""
-            while True:
-                data = await self.read(
-                    "list_user_recordings",
-                    userId=user,
-                    **{"from": start, "to": end},
-                    page_size=MAX_PAGE_SIZE,
-                    **({"next_page_token": token} if token else {}),
-                )
-                for item in (data or {}).get("meetings") or []:
-                    if isinstance(item, dict) and item.get("uuid"):
-                        found.setdefault(str(item["uuid"]), Meeting.from_zoom(item))
-                token = str((data or {}).get("next_page_token") or "")
-                if not token:
-                    break
+        for item in (response.data or {}).get("meetings") or []:
+            if isinstance(item, dict) and item.get("uuid"):
+                found.setdefault(str(item["uuid"]), Meeting.from_zoom(item))
         meetings = sorted(found.values(), key=lambda m: m.start_time, reverse=True)
         if len(meetings) > MAX_MEETINGS:
             meetings, truncated = meetings[:MAX_MEETINGS], True
@@ -216,7 +213,7 @@ class Insights:
                 for kind in ("transcript", "chat"):
                     try:
                         await self.passages(meeting, kind)
-                    except (ZoomCallError, ValueError) as exc:
+                    except (ZoomCallError, TranscriptError) as exc:
                         failures.append(f"{meeting.topic} ({meeting.start_time[:10]}) {kind}: {exc}")
 
         async with anyio.create_task_group() as group:
@@ -278,10 +275,6 @@ def speakers(passages: list[Passage]) -> list[dict[str, Any]]:
         entry[1] += 1
     ranked = sorted(totals.items(), key=lambda item: -item[1][0])
     return [{"name": name, "talk_seconds": round(t), "turns": int(n)} for name, (t, n) in ranked]
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _int(value: Any) -> int | None:

@@ -1,7 +1,9 @@
 """The task-level tools: one call answers a question about a meeting's recording.
 
-They are listed beside the endpoint tools (toolset `recordings`), obey the same policy filter,
-and return what a person asks about, never download URLs or tokens.
+Each is data (name, schemas, the catalog operations it needs) and a `run` function over the
+`TaskService`. The inventory lists them beside the endpoint tools (toolset `recordings`) under the
+same filters, and the server's call pipeline runs them; they return what a person asks about,
+never download URLs or tokens.
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import mcp_types as types
-
-from zoom_mcp.insights.index import Passage
-from zoom_mcp.insights.service import NO_TRANSCRIPT_HELP, InsightError, Insights, Meeting, SearchScope, speakers, today
-from zoom_mcp.insights.vtt import clock
-from zoom_mcp.zoom import ZoomCallError
+from zoom_mcp.errors import NotFound, ZoomCallError
+from zoom_mcp.tasks.index import Passage
+from zoom_mcp.tasks.service import NO_TRANSCRIPT_HELP, Meeting, SearchScope, TaskService, speakers
+from zoom_mcp.tasks.transcripts import hms
 
 MEETING_ID = {
     "type": ["string", "integer"],
@@ -39,40 +39,22 @@ TURN = {"type": "object", "properties": {"speaker": {"type": ["string", "null"]}
 MEETING = {"type": "object", "properties": {"uuid": {"type": "string"}, "topic": {"type": "string"}}}
 
 
-Run = Callable[[Insights, dict[str, Any]], Awaitable[tuple[dict[str, Any], str]]]
+Run = Callable[[TaskService, dict[str, Any]], Awaitable[tuple[dict[str, Any], str]]]
 
 
 @dataclass(frozen=True)
 class TaskTool:
+    """A task-level tool: its MCP face (name, title, description, schemas) and what runs it."""
+
     name: str
     title: str
     description: str
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     run: Run
-    needs: tuple[str, ...] = ("get_meeting_recordings",)  # the operations it cannot work without
+    needs: tuple[str, ...] = ("get_meeting_recordings",)  # the catalog operations it cannot work without
     toolset: str = "recordings"
     safety: str = "read"
-
-    @property
-    def arguments(self) -> dict[str, Any]:
-        return self.input_schema["properties"]
-
-    def tool(self) -> types.Tool:
-        return types.Tool(
-            name=self.name,
-            title=self.title,
-            description=self.description,
-            input_schema=self.input_schema,
-            output_schema=self.output_schema,
-            annotations=types.ToolAnnotations(
-                title=self.title,
-                read_only_hint=True,
-                destructive_hint=False,
-                idempotent_hint=True,
-                open_world_hint=True,
-            ),
-        )
 
 
 # --- read_meeting_transcript ------------------------------------------------------------------------------
@@ -98,17 +80,17 @@ def _from_cursor(cursor: str, file_id: str) -> int:
             return int(index)
     except ValueError:
         pass
-    raise InsightError("That cursor does not belong to this transcript; start again without a cursor.")
+    raise NotFound("That cursor does not belong to this transcript; start again without a cursor.")
 
 
 def line(p: Passage) -> str:
-    return f"[{clock(p.start)}] {p.speaker + ': ' if p.speaker else ''}{p.text}"
+    return f"[{hms(p.start)}] {p.speaker + ': ' if p.speaker else ''}{p.text}"
 
 
-async def read_transcript(insights: Insights, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    meeting = await insights.meeting(str(args["meeting_id"]))
+async def read_transcript(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    meeting = await service.meeting(str(args["meeting_id"]))
     source = args.get("source", "transcript")
-    found = await insights.passages(meeting, source)
+    found = await service.passages(meeting, source)
     if found is None:
         have = ", ".join(sorted({str(f.get("file_type")) for f in meeting.files})) or "none"
         what = "transcript (TRANSCRIPT or CC file)" if source == "transcript" else "chat file (CHAT)"
@@ -138,7 +120,7 @@ async def read_transcript(insights: Insights, args: dict[str, Any]) -> tuple[dic
         "speakers": speakers(window),
         "total_turns": len(window),
         "first_turn": first,
-        "turns": [{"speaker": p.speaker, "start": clock(p.start), "end": clock(p.end), "text": p.text} for p in page],
+        "turns": [{"speaker": p.speaker, "start": hms(p.start), "end": hms(p.end), "text": p.text} for p in page],
         "next_cursor": next_cursor,
     }
     talk = ", ".join(
@@ -181,9 +163,9 @@ READ_TRANSCRIPT = TaskTool(
 # --- search_recordings ------------------------------------------------------------------------------------
 
 
-async def search(insights: Insights, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    scope: SearchScope = insights.scope(args.get("from"), args.get("to"), today())
-    outcome = await insights.search(args["query"], str(args.get("user_id") or "me"), scope, int(args.get("limit", 10)))
+async def search(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    scope: SearchScope = service.scope(args.get("from"), args.get("to"))
+    outcome = await service.search(args["query"], str(args.get("user_id") or "me"), scope, int(args.get("limit", 10)))
     hits = []
     for hit in outcome.hits:
         m = outcome.meetings[hit.uuid]
@@ -194,7 +176,7 @@ async def search(insights: Insights, args: dict[str, Any]) -> tuple[dict[str, An
                 "meeting_uuid": m.uuid,
                 "meeting_id": m.meeting_id,
                 "speaker": hit.speaker,
-                "at": clock(hit.start),
+                "at": hms(hit.start),
                 "source": hit.kind,
                 "snippet": hit.snippet,
             }
@@ -272,12 +254,12 @@ SEARCH = TaskTool(
 OPENING_TURNS = 6
 
 
-async def brief(insights: Insights, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    meeting = await _recorded_or_past(insights, str(args["meeting_id"]))
-    host = await _host(insights, meeting)
-    people, people_note = await insights.participants(meeting)
-    summary = await insights.summary(meeting)
-    found = await insights.passages(meeting, "transcript") if meeting.files else None
+async def brief(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    meeting = await _recorded_or_past(service, str(args["meeting_id"]))
+    host = await _host(service, meeting)
+    people, people_note = await service.participants(meeting)
+    summary = await service.summary(meeting)
+    found = await service.passages(meeting, "transcript") if meeting.files else None
     passages = found[1] if found else []
     structured = {
         "meeting": meeting.head(),
@@ -310,21 +292,21 @@ async def brief(insights: Insights, args: dict[str, Any]) -> tuple[dict[str, Any
     return structured, "\n".join(lines)
 
 
-async def _recorded_or_past(insights: Insights, meeting_id: str) -> Meeting:
+async def _recorded_or_past(service: TaskService, meeting_id: str) -> Meeting:
     try:
-        return await insights.meeting(meeting_id)
-    except InsightError as missing:
+        return await service.meeting(meeting_id)
+    except NotFound as missing:
         try:  # not recorded: a past meeting still has a topic, a time and attendees
-            data = await insights.read("get_past_meeting", meetingId=meeting_id)
+            data = await service.read("get_past_meeting", meetingId=meeting_id)
         except ZoomCallError:
             raise missing from None
         return Meeting.from_zoom({**(data or {}), "recording_files": []})
 
 
-async def _host(insights: Insights, meeting: Meeting) -> str:
+async def _host(service: TaskService, meeting: Meeting) -> str:
     """The host's name and e-mail, from the past meeting's details (the recording only has an ID)."""
     try:
-        past = await insights.read("get_past_meeting", meetingId=meeting.uuid or str(meeting.meeting_id))
+        past = await service.read("get_past_meeting", meetingId=meeting.uuid or str(meeting.meeting_id))
     except ZoomCallError:
         past = None
     name = str((past or {}).get("user_name") or "")

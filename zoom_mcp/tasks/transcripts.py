@@ -13,9 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-
-class TranscriptError(ValueError):
-    """The data is not a WebVTT transcript."""
+from zoom_mcp.errors import TranscriptError
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +139,7 @@ def parse_chat(data: bytes | str) -> list[ChatMessage]:
     return [ChatMessage(time, sender, "\n".join(parts), to) for time, sender, to, parts in found]
 
 
-def clock(seconds: float) -> str:
+def hms(seconds: float) -> str:
     """`HH:MM:SS` of a time in seconds, hours always shown, fractions dropped."""
     total = max(int(seconds), 0)
     return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}"
