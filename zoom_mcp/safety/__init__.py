@@ -1,17 +1,18 @@
-"""Safety: what is listed and callable (policy), confirmation of gated calls, and the audit log."""
+"""Safety: which calls need a person's confirmation, the gate that asks, human approvals, the audit log."""
 
 from zoom_mcp.safety.audit import AuditLog
+from zoom_mcp.safety.confirm import CONFIRM_MODES, ConfirmMode, ConfirmPolicy
 from zoom_mcp.safety.gate import Gate
-from zoom_mcp.safety.policy import CONFIRM_MODES, ConfirmMode, Policy
-from zoom_mcp.safety.tokens import ConfirmationTokens, MemoryUsedTokens, TokenRefused
+from zoom_mcp.safety.tokens import ConfirmationTokens
+from zoom_mcp.safety.used_tokens import MemoryUsedTokens, RedisUsedTokens
 
 __all__ = [
     "CONFIRM_MODES",
     "AuditLog",
     "ConfirmMode",
+    "ConfirmPolicy",
     "ConfirmationTokens",
     "Gate",
     "MemoryUsedTokens",
-    "Policy",
-    "TokenRefused",
+    "RedisUsedTokens",
 ]

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import anyio
 
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.preview import Preview
 
@@ -49,7 +49,7 @@ class Approval:
 
 
 class Approvals:
-    def __init__(self, audit: AuditLog, *, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, audit: AuditLog, *, ttl: float = DEFAULT_TTL, clock: Clock = SYSTEM_CLOCK) -> None:
         self.audit = audit
         self.ttl = ttl
         self._clock = clock
@@ -70,7 +70,7 @@ class Approvals:
             preview=preview,
             csrf=secrets.token_urlsafe(32),
             type_to_confirm=type_to_confirm,
-            expires_at=self._clock() + self.ttl,
+            expires_at=self._clock.monotonic() + self.ttl,
         )
         self._purge()
         self._by_id[approval.id] = approval
@@ -130,20 +130,20 @@ class Approvals:
 
     async def wait(self, approval: Approval) -> State:
         """Until the person decides or the approval expires."""
-        with anyio.move_on_after(max(0.0, approval.expires_at - self._clock())):
+        with anyio.move_on_after(max(0.0, approval.expires_at - self._clock.monotonic())):
             await approval.decided.wait()
         self._expire(approval)
         return approval.state
 
     def _purge(self) -> None:
         """Forget approvals long past their expiry, so a server that runs for weeks stays small."""
-        cutoff = self._clock() - self.ttl
+        cutoff = self._clock.monotonic() - self.ttl
         for stale in [a for a in self._by_id.values() if a.expires_at < cutoff]:
             self._expire(stale)
             del self._by_id[stale.id]
 
     def _expire(self, approval: Approval) -> None:
-        if approval.state == "pending" and self._clock() >= approval.expires_at:
+        if approval.state == "pending" and self._clock.monotonic() >= approval.expires_at:
             self._settle(approval, "expired")
 
     def _settle(self, approval: Approval, state: State) -> None:

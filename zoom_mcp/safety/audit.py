@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ EVENTS = ("requested", "confirmation_asked", "accepted", "declined", "refused", 
 
 
 class AuditLog:
-    def __init__(self, path: Path | None, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path | None, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.path = path
         self._clock = clock
         if path is not None:
@@ -35,7 +35,7 @@ class AuditLog:
         if self.path is None:
             return
         entry = {
-            "ts": round(self._clock(), 3),
+            "ts": round(self._clock.time(), 3),
             "event": event,
             "tool": tool,
             "method": method,

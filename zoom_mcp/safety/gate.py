@@ -6,7 +6,7 @@ Three ways through, in this order:
    <= 2025-11-25, an `InputRequiredResult` round on >= 2026-07-28 (its `requestState` is a
    confirmation token too, so an answer cannot be replayed or moved to other arguments);
 3. otherwise a `confirmation_required` result carrying the preview and a fresh token.
-Decline, cancel or any refusal returns without a request.
+Decline or cancel returns without a request; a refusal raises `Refused` (the server says why).
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from mcp.server.context import ServerRequestContext
 
 from zoom_mcp.api import Operation
 from zoom_mcp.api.serialize import ZoomRequest
+from zoom_mcp.errors import TokenRefused
 from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.human import HumanGate
-from zoom_mcp.safety.outcomes import input_required_era, not_done, refusal, text_result
+from zoom_mcp.safety.outcomes import input_required_era, not_done, refused, text_result
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview
-from zoom_mcp.safety.tokens import ConfirmationTokens, TokenRefused
+from zoom_mcp.safety.tokens import ConfirmationTokens
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class Gate:
         if self.human is not None:
             if token is not None:  # under --confirm human only the page counts, never a token
                 self.audit.record("refused", **where, reason="token under --confirm human")
-                return Stop(refusal(op, "under --confirm human a person must approve this call on its approval page"))
+                raise refused(op, "under --confirm human a person must approve this call on its approval page")
             run, result, approval_id = await self.human.check(ctx, params, op, arguments, request, lookup, subject)
             return Proceed("approval_page", approval_id) if run else Stop(result)  # type: ignore[arg-type]
         if token is not None:
@@ -80,7 +81,7 @@ class Gate:
                 await self.tokens.redeem(token, op.name, arguments, subject)
             except TokenRefused as exc:
                 self.audit.record("refused", **where, reason=str(exc))
-                return Stop(refusal(op, str(exc)))
+                raise refused(op, str(exc)) from exc
             self.audit.record("accepted", **where, via="confirmation_token")
             return Proceed("confirmation_token")
 
@@ -120,11 +121,11 @@ class Gate:
             await self.tokens.redeem(params.request_state or "", op.name, arguments, subject)
         except TokenRefused as exc:
             self.audit.record("refused", **where, reason=f"elicitation state: {exc}")
-            return Stop(refusal(op, f"the confirmation round is not valid for this call: {exc}"))
+            raise refused(op, f"the confirmation round is not valid for this call: {exc}") from exc
         answer = (params.input_responses or {}).get(ELICIT_KEY)
         if not isinstance(answer, types.ElicitResult):
             self.audit.record("refused", **where, reason="no elicitation answer")
-            return Stop(refusal(op, "the confirmation answer is missing"))
+            raise refused(op, "the confirmation answer is missing")
         preview = Preview(op.name, where["method"], where["path"], {}, arguments, "")
         return self._decide(answer, op, preview, where)
 

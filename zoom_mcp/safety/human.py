@@ -17,11 +17,12 @@ from mcp.server.context import ServerRequestContext
 
 from zoom_mcp.api import Operation
 from zoom_mcp.api.serialize import ZoomRequest
+from zoom_mcp.errors import TokenRefused
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.safety.audit import AuditLog
-from zoom_mcp.safety.outcomes import input_required_era, not_done, refusal
+from zoom_mcp.safety.outcomes import input_required_era, not_done, refused
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview, choose, fill
-from zoom_mcp.safety.tokens import ConfirmationTokens, TokenRefused
+from zoom_mcp.safety.tokens import ConfirmationTokens
 
 log = logging.getLogger(__name__)
 APPROVAL_KEY = "approval"
@@ -50,10 +51,10 @@ class HumanGate:
                 await self.tokens.redeem(params.request_state, op.name, arguments, subject)
             except TokenRefused as exc:
                 self.audit.record("refused", **where, reason=f"approval state: {exc}")
-                return False, refusal(op, f"the approval round is not valid for this call: {exc}"), None
+                raise refused(op, f"the approval round is not valid for this call: {exc}") from exc
             approval = self.approvals.for_call(op.name, arguments, subject)
             if approval is None:
-                return False, refusal(op, "no approval exists for this call"), None
+                raise refused(op, "no approval exists for this call")
             return await self._settle(op, approval, await self.approvals.wait(approval), where)
 
         approval = self.approvals.for_call(op.name, arguments, subject)

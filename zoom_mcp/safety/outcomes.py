@@ -9,6 +9,7 @@ from mcp.server.context import ServerRequestContext
 from mcp_types.version import is_version_at_least
 
 from zoom_mcp.api import Operation
+from zoom_mcp.errors import Refused, TokenRefused
 from zoom_mcp.safety.preview import Preview
 
 
@@ -25,6 +26,6 @@ def not_done(op: Operation, preview: Preview, outcome: str) -> types.CallToolRes
     return text_result(text, {"status": outcome, "message": text})
 
 
-def refusal(op: Operation, reason: str) -> types.CallToolResult:
-    text = f"Refused {op.name}, nothing was sent to Zoom: {reason}."
-    return text_result(text, {"status": "refused", "message": text}, error=True)
+def refused(op: Operation, reason: str) -> Refused:
+    """The error a refused gated call raises; the server turns it into the tool error."""
+    return TokenRefused(f"Refused {op.name}, nothing was sent to Zoom: {reason}.")

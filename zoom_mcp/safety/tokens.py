@@ -11,38 +11,12 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-
-class UsedTokens(Protocol):
-    """Remembers spent token nonces until they expire (in memory, or shared across replicas)."""
-
-    async def spend(self, nonce: str, expires_at: float) -> bool:
-        """Mark the nonce spent; False if it was spent before."""
-        ...
-
-
-class MemoryUsedTokens:
-    """Single-process store: enough for stdio and one HTTP replica."""
-
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._spent: dict[str, float] = {}
-        self._clock = clock
-
-    async def spend(self, nonce: str, expires_at: float) -> bool:
-        now = self._clock()
-        self._spent = {n: exp for n, exp in self._spent.items() if exp > now}
-        if nonce in self._spent:
-            return False
-        self._spent[nonce] = expires_at
-        return True
-
-
-class TokenRefused(Exception):
-    """The token does not authorise this call; the message says why, for the model and the audit."""
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
+from zoom_mcp.errors import TokenRefused
+from zoom_mcp.safety.used_tokens import MemoryUsedTokens, UsedTokens
 
 
 def arguments_digest(tool: str, arguments: dict[str, Any]) -> str:
@@ -65,7 +39,7 @@ class ConfirmationTokens:
         secret: bytes | None = None,
         *,
         ttl: float = 300.0,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
         used: UsedTokens | None = None,
     ) -> None:
         self._key = secret or secrets.token_bytes(32)
@@ -77,7 +51,7 @@ class ConfirmationTokens:
         payload = {
             "t": tool,
             "d": arguments_digest(tool, arguments),
-            "e": round(self._clock() + self.ttl, 3),
+            "e": round(self._clock.time() + self.ttl, 3),
             "n": secrets.token_urlsafe(12),
             "s": subject,
         }
@@ -93,7 +67,7 @@ class ConfirmationTokens:
             raise TokenRefused("the confirmation token was issued to another client")
         if not hmac.compare_digest(claims.digest, arguments_digest(tool, arguments)):
             raise TokenRefused("the arguments differ from the ones that were previewed and confirmed")
-        if self._clock() > claims.expires_at:
+        if self._clock.time() > claims.expires_at:
             raise TokenRefused("the confirmation token has expired; call again without it for a new preview")
         if not await self._used.spend(claims.nonce, claims.expires_at):
             raise TokenRefused("the confirmation token was already used; each token runs one call")
