@@ -3,7 +3,7 @@
 The model lists toolsets, searches the catalog in plain words, and enables a toolset (its typed
 tools then appear and the client is told the list changed). For clients that never refresh their
 tool list, it can also describe a tool and call it by name: that call goes through exactly the
-same policy, validation, confirmation gate, audit and client as a listed tool.
+same inventory check, validation, confirmation gate, audit and client as a listed tool (the call pipeline).
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
-from zoom_mcp.api import Operation
-from zoom_mcp.insights.tools import TaskTool
+from zoom_mcp.errors import Refused, ZoomMcpError
+from zoom_mcp.inventory import EnabledToolsets, Inventory, Item
+from zoom_mcp.server.pipeline import CallPipeline, Outcome
 from zoom_mcp.server.results import compact, error_result
-
-if TYPE_CHECKING:
-    from zoom_mcp.server.dispatch import ToolDispatcher
+from zoom_mcp.server.session import client_identity
+from zoom_mcp.server.tool_specs import ToolSpecs
 
 LIST_TOOLSETS, SEARCH, ENABLE, DESCRIBE, CALL = (
     "list_toolsets",
@@ -112,11 +112,11 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def score(op: Operation | TaskTool, query: list[str]) -> float:
+def score(op: Item, query: list[str]) -> float:
     name = set(_words(op.name.replace("_", " ")))
     description = set(_words(op.description))
     toolset = set(_words(op.toolset.replace("_", " ")))
-    params = set(_words(" ".join(op.arguments)))
+    params = set(_words(" ".join(op.argument_names)))
     total = 0.0
     for word in query:
         total += 3.0 * (word in name) + 2.0 * (word in toolset) + 1.0 * (word in description) + 0.5 * (word in params)
@@ -178,108 +178,97 @@ META_NAMES = {tool.name for tool in META_TOOLS}
 
 
 class Discovery:
-    """Per-client enabled toolsets, and the meta-tools' behaviour."""
+    """The meta-tools' behaviour over the inventory; each session's enabled toolsets in `enabled`."""
 
-    def __init__(self, dispatcher: ToolDispatcher) -> None:
-        self.dispatcher = dispatcher
-        self._enabled: dict[str, set[str]] = {}
-
-    def enabled(self, ctx: ServerRequestContext[Any] | None) -> set[str]:
-        from zoom_mcp.server.dispatch import client_identity
-
-        return self._enabled.setdefault(client_identity(ctx), set())
+    def __init__(
+        self, inventory: Inventory, specs: ToolSpecs, pipeline: CallPipeline, enabled: EnabledToolsets
+    ) -> None:
+        self.inventory = inventory
+        self.specs = specs
+        self.pipeline = pipeline
+        self.enabled = enabled
 
     def tools(self, ctx: ServerRequestContext[Any] | None) -> list[types.Tool]:
-        enabled = self.enabled(ctx)
-        tasks = [t.tool() for t in self.dispatcher.tasks if t.toolset in enabled]
-        listed = [self.dispatcher.spec(op).tool for op in self.dispatcher.listed if op.toolset in enabled]
-        return META_TOOLS + tasks + listed
+        enabled = self.enabled.of(client_identity(ctx))
+        return META_TOOLS + [self.specs.of(item).tool for item in self.inventory.tools(enabled)]
 
-    async def call(
-        self, ctx: ServerRequestContext[Any] | None, params: types.CallToolRequestParams
-    ) -> types.CallToolResult | types.InputRequiredResult:
+    async def call(self, ctx: ServerRequestContext[Any] | None, params: types.CallToolRequestParams) -> Outcome:
         args = dict(params.arguments or {})
-        if params.name == LIST_TOOLSETS:
-            return self._list_toolsets(ctx)
-        if params.name == SEARCH:
-            return self._search(str(args.get("query", "")), int(args.get("limit") or 5))
-        if params.name == ENABLE:
-            return await self._enable(ctx, str(args.get("toolset", "")))
-        name = str(args.get("name", ""))
-        tool = next((t for t in self.dispatcher.tasks if t.name == name), None) or self.dispatcher.catalog.get(name)
-        if tool is None or (isinstance(tool, Operation) and tool not in self.dispatcher.listed):
-            return error_result(self.dispatcher.unknown(name) + " Use search_tools to find one.")
-        if params.name == DESCRIBE:
-            return self._describe(tool)
-        inner = args.get("arguments") or {}
-        if not isinstance(inner, dict):
-            return error_result("call_tool: arguments must be an object of the tool's arguments.")
-        if isinstance(tool, TaskTool):
-            return await self.dispatcher.call_task(tool, dict(inner))
-        return await self.dispatcher.call(tool, dict(inner), ctx=ctx, params=params)
+        try:
+            if params.name == LIST_TOOLSETS:
+                return self._list_toolsets(ctx)
+            if params.name == SEARCH:
+                return self._search(str(args.get("query", "")), int(args.get("limit") or 5))
+            if params.name == ENABLE:
+                return await self._enable(ctx, str(args.get("toolset", "")))
+            name = str(args.get("name", ""))
+            if params.name == DESCRIBE:
+                return self._describe(self._find(name))
+            inner = args.get("arguments") or {}
+            if not isinstance(inner, dict):
+                raise Refused("call_tool: arguments must be an object of the tool's arguments.")
+            self._find(name)
+            return await self.pipeline.call(name, dict(inner), ctx, params)
+        except ZoomMcpError as exc:
+            return error_result(exc)
 
-    def _describe(self, tool: Operation | TaskTool) -> types.CallToolResult:
-        if isinstance(tool, TaskTool):
-            description, schema = tool.description, tool.input_schema
-        else:
-            spec = self.dispatcher.spec(tool)
-            description, schema = spec.tool.description, spec.input_schema
+    def _find(self, name: str) -> Item:
+        try:
+            return self.inventory.tool(name)
+        except Refused as exc:
+            raise type(exc)(f"{exc} Use search_tools to find one.") from exc
+
+    def _describe(self, item: Item) -> types.CallToolResult:
+        spec = self.specs.of(item)
         data = {
-            "name": tool.name,
-            "toolset": tool.toolset,
-            "safety": tool.safety,
-            "description": description,
-            "input_schema": schema,
+            "name": item.name,
+            "toolset": item.toolset,
+            "safety": item.safety,
+            "description": spec.tool.description,
+            "input_schema": spec.input_schema,
         }
         return types.CallToolResult(content=[types.TextContent(text=json.dumps(data))], structured_content=data)
 
     def _list_toolsets(self, ctx: ServerRequestContext[Any] | None) -> types.CallToolResult:
-        enabled = self.enabled(ctx)
-        counts: dict[str, int] = {}
-        for op in [*self.dispatcher.tasks, *self.dispatcher.listed]:
-            counts[op.toolset] = counts.get(op.toolset, 0) + 1
+        enabled = self.enabled.of(client_identity(ctx))
         rows = [
-            {"toolset": name, "tools": counts[name], "enabled": name in enabled, "description": blurb}
-            for name, blurb in self.dispatcher.catalog.toolsets.items()
-            if name in counts
+            {"toolset": t.name, "tools": len(t.tools), "enabled": t.name in enabled, "description": t.description}
+            for t in self.inventory.toolsets()
         ]
         text = "\n".join(
             f"{r['toolset']} ({r['tools']}{', enabled' if r['enabled'] else ''}): {r['description']}" for r in rows
         )
         return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"toolsets": rows})
 
-    def search(self, query: str, limit: int = 5) -> list[Operation | TaskTool]:
+    def search(self, query: str, limit: int = 5) -> list[Item]:
         words = _words(query)
-        candidates: list[Operation | TaskTool] = [*self.dispatcher.tasks, *self.dispatcher.listed]
-        ranked = sorted(((score(op, words), op.name, op) for op in candidates), key=lambda t: (-t[0], t[1]))
-        return [op for points, _, op in ranked[:limit] if points > 0]
+        ranked = sorted(((score(i, words), i.name, i) for i in self.inventory.tools()), key=lambda t: (-t[0], t[1]))
+        return [item for points, _, item in ranked[:limit] if points > 0]
 
     def _search(self, query: str, limit: int) -> types.CallToolResult:
         found = self.search(query, max(1, min(limit, 20)))
         rows = [
             {
-                "name": op.name,
-                "toolset": op.toolset,
-                "safety": op.safety,
-                "description": op.description.split(". ")[0].rstrip("."),
+                "name": item.name,
+                "toolset": item.toolset,
+                "safety": item.safety,
+                "description": item.description.split(". ")[0].rstrip("."),
             }
-            for op in found
+            for item in found
         ]
         text = compact(rows) if rows else f"No tool matches {query!r}; try other words or list_toolsets."
         return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"tools": rows})
 
     async def _enable(self, ctx: ServerRequestContext[Any] | None, toolset: str) -> types.CallToolResult:
-        available = {op.toolset for op in self.dispatcher.listed}
+        available = {t.name: t for t in self.inventory.toolsets()}
         if toolset not in available:
-            return error_result(f"Unknown or disabled toolset {toolset!r}; available: {', '.join(sorted(available))}.")
-        enabled = self.enabled(ctx)
-        added = toolset not in enabled
-        enabled.add(toolset)
+            raise Refused(f"Unknown or disabled toolset {toolset!r}; available: {', '.join(sorted(available))}.")
+        added = self.enabled.enable(client_identity(ctx), toolset)
         if added and ctx is not None:
             # A client without a back-channel still has describe_tool / call_tool.
             with contextlib.suppress(Exception):
                 await ctx.session.send_tool_list_changed()
-        names = [t.name for t in [*self.dispatcher.tasks, *self.dispatcher.listed] if t.toolset == toolset]
+        names = list(available[toolset].tools)
         text = f"Enabled {toolset}: {', '.join(names)}. Refresh your tool list, or use describe_tool / call_tool."
         return types.CallToolResult(
             content=[types.TextContent(text=text)], structured_content={"toolset": toolset, "tools": names}

@@ -1,4 +1,10 @@
-"""Turning Zoom answers and failures into tool results: the one place errors become text."""
+"""Turning answers and failures into tool results: the one place errors become text.
+
+Every `ZoomMcpError` carries its own complete message (what failed, that nothing was sent when
+nothing was); `error_text` adds the hint for Zoom's common statuses, and `error_result` makes it
+the tool error the model reads. Anything else escaping a call is a fault of ours, not the
+model's: it is logged with its traceback and answered with a short, fixed text.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ import mcp_types as types
 
 from zoom_mcp.api import Operation
 from zoom_mcp.api.serialize import ZoomRequest
-from zoom_mcp.zoom import ZoomAPIError, ZoomCallError, ZoomResponse
+from zoom_mcp.client import ZoomResponse
+from zoom_mcp.errors import ZoomAPIError, ZoomMcpError
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +26,23 @@ def compact(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def error_result(message: str) -> types.CallToolResult:
-    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+def error_text(exc: ZoomMcpError) -> str:
+    text = str(exc)
+    if isinstance(exc, ZoomAPIError):
+        hint = _HINTS.get(exc.status)
+        if hint:
+            text = f"{text}\n{hint}"
+    return text
+
+
+def error_result(exc: ZoomMcpError) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(text=error_text(exc))], is_error=True)
+
+
+def internal_error_result() -> types.CallToolResult:
+    """A fault of ours (logged with its traceback where it was caught); the text gives nothing away."""
+    text = "zoom-mcp failed while handling this call (an internal error, logged on the server)."
+    return types.CallToolResult(content=[types.TextContent(text=text)], is_error=True)
 
 
 def meta_result(structured: dict[str, Any], lead: str) -> types.CallToolResult:
@@ -28,15 +50,6 @@ def meta_result(structured: dict[str, Any], lead: str) -> types.CallToolResult:
     return types.CallToolResult(
         content=[types.TextContent(text=f"{lead}\n{compact(structured)}")], structured_content=structured
     )
-
-
-def call_error(exc: ZoomCallError) -> types.CallToolResult:
-    text = str(exc)
-    if isinstance(exc, ZoomAPIError):
-        hint = _HINTS.get(exc.status)
-        if hint:
-            text = f"{text}\n{hint}"
-    return error_result(text)
 
 
 _HINTS = {
@@ -68,7 +81,7 @@ def conform(op: Operation, data: dict[str, Any]) -> dict[str, Any]:
     the offending values are left out of the structured copy (the text keeps them all) rather
     than make the client reject the whole result.
     """
-    from zoom_mcp.api.validate import problems_in, validator_for
+    from zoom_mcp.api.validate import problems_in, validator_for  # late: jsonschema loads at the first call
 
     schema = op.output_schema
     assert schema is not None

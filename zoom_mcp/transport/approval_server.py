@@ -10,8 +10,8 @@ import anyio
 import uvicorn
 from starlette.applications import Starlette
 
-from zoom_mcp.safety.approval_page import routes
 from zoom_mcp.safety.approvals import Approvals
+from zoom_mcp.transport.approval_page import routes
 
 log = logging.getLogger(__name__)
 

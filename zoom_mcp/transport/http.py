@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import FrameType
 
 import anyio
+import uvicorn
 from mcp.server import Server
 from mcp.server.sse import SseServerTransport
 from mcp.server.transport_security import TransportSecuritySettings
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.transport.security import HttpSecurity, SecurityMiddleware
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,12 @@ class HttpOptions:
 
 
 def build_app(
-    server: Server, options: HttpOptions, security: HttpSecurity, *, sandbox: bool = False
+    server: Server,
+    options: HttpOptions,
+    security: HttpSecurity,
+    *,
+    approvals: Approvals | None = None,
+    sandbox: bool = False,
 ) -> SecurityMiddleware:
     sse = SseServerTransport(MESSAGES_PATH, security_settings=_open_to_middleware())
 
@@ -63,18 +70,17 @@ def build_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route(SSE_PATH, handle_sse, methods=["GET"]),
             Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]
-            *_approval_routes(server, options),
+            *_approval_routes(approvals, options),
         ],
     )
     return SecurityMiddleware(app, security)
 
 
-def _approval_routes(server: Server, options: HttpOptions) -> list[Route]:
+def _approval_routes(approvals: Approvals | None, options: HttpOptions) -> list[Route]:
     """Under --confirm human, the approval pages live on this server's own origin."""
-    approvals = getattr(server, "approvals", None)
     if approvals is None:
         return []
-    from zoom_mcp.safety.approval_page import routes
+    from zoom_mcp.transport.approval_page import routes  # late: only under --confirm human
 
     host = f"[{options.host}]" if ":" in options.host else options.host
     approvals.base_url = f"http://{host}:{options.port}"
@@ -88,7 +94,6 @@ def _open_to_middleware() -> TransportSecuritySettings:
 
 async def serve_http(app: SecurityMiddleware, options: HttpOptions) -> None:
     """Serve until SIGTERM/SIGINT, then drain: refuse new calls, let in-flight ones finish (bounded)."""
-    import uvicorn
 
     class DrainingServer(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:

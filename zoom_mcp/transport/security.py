@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import hmac
+import ipaddress
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,12 +24,18 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*")
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """`localhost`, or a loopback address (127.0.0.0/8, ::1); a name that merely starts with `127.` is not."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
