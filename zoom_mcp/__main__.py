@@ -1,3 +1,3 @@
-from zoom_mcp.cli import main
+from zoom_mcp.app.cli import main
 
 raise SystemExit(main())

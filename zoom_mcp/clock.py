@@ -93,3 +93,17 @@ class FixedClock:
         self.slept.append(seconds)
         self._offset += max(0.0, seconds)
         await anyio.sleep(0)
+
+
+class ShiftedClock(SystemClock):
+    """The real clock moved to start at a pinned moment (`ZOOM_MCP_SANDBOX_NOW`): dates are
+    reproducible, while durations, sleeps and timeouts stay real."""
+
+    def __init__(self, start: datetime) -> None:
+        self._shift = start.astimezone(UTC) - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._shift
+
+    def time(self) -> float:
+        return self.now().timestamp()

@@ -1,4 +1,5 @@
-"""Where a person's sign-in is kept: the OS keyring, or an owner-only file where there is none.
+"""Which Zoom credentials the server uses, and where a person's sign-in is kept (the OS keyring,
+or an owner-only file where there is none).
 
 One record (JSON) holds the user app's client ID and secret (so the server can refresh without
 them in its environment), the refresh token and the OAuth URLs it belongs to. Nothing here is
@@ -12,6 +13,10 @@ import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, Literal
+
+from zoom_mcp.app.settings import Settings
+from zoom_mcp.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +36,12 @@ class Login:
         return f"Login(client_id={self.client_id!r}, user={self.user!r}, secrets=***)"
 
 
-def config_dir() -> Path:
-    override = os.environ.get("ZOOM_MCP_CONFIG_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "zoom-mcp"
-
-
 class CredentialStore:
     """The keyring when a real backend exists, else `<config dir>/login.json` (mode 0600)."""
 
-    def __init__(self, directory: Path | None = None) -> None:
-        self.file = (directory or config_dir()) / "login.json"
-        self.keyring = _usable_keyring()
+    def __init__(self, directory: Path, *, use_keyring: bool = True) -> None:
+        self.file = directory / "login.json"
+        self.keyring = _usable_keyring() if use_keyring else None
 
     @property
     def where(self) -> str:
@@ -93,10 +90,9 @@ class CredentialStore:
             return None
 
 
-def _usable_keyring():  # type: ignore[no-untyped-def]
-    if os.environ.get("ZOOM_MCP_NO_KEYRING"):
-        return None
+def _usable_keyring() -> Any:
     try:
+        # late: keyring's backends load slowly, and only a stored sign-in needs them
         import keyring
         from keyring.backends import fail
     except ImportError:
@@ -105,3 +101,63 @@ def _usable_keyring():  # type: ignore[no-untyped-def]
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
         return None
     return backend
+
+
+# --- which credentials the server uses ---------------------------------------------------------------------
+
+CredentialMode = Literal["server_to_server", "access_token", "user", "sandbox"]
+
+MISSING_CREDENTIALS = """\
+zoom-mcp has no Zoom credentials, so it will not start (it never serves made-up data silently).
+
+Either set the credentials of a Zoom Server-to-Server OAuth app:
+    export ZOOM_ACCOUNT_ID=...  ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...
+or a ready access token:
+    export ZOOM_ACCESS_TOKEN=...
+or sign in as yourself with a user-managed OAuth app:
+    export ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...  &&  zoom-mcp login
+or try it without a Zoom account against the embedded sandbox (fake data, no network):
+    zoom-mcp --sandbox        (or ZOOM_MCP_SANDBOX=1)
+"""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The credential the server authenticates with, chosen from the settings and a stored sign-in."""
+
+    mode: CredentialMode
+    login: Login | None = None  # user mode: the stored sign-in
+
+    def __repr__(self) -> str:
+        return f"Credentials(mode={self.mode!r})"
+
+
+def resolve(settings: Settings) -> Credentials:
+    """Sandbox, then a Server-to-Server app, then a ready token, then a stored sign-in; else ConfigError."""
+    if settings.sandbox:
+        return Credentials("sandbox")
+    s2s = (settings.account_id, settings.client_id, settings.client_secret)
+    if all(s2s):
+        return Credentials("server_to_server")
+    if settings.access_token:
+        return Credentials("access_token")
+    stored = store_for(settings).load()
+    if stored is not None:
+        return Credentials("user", stored)
+    if settings.client_id and settings.client_secret and not settings.account_id:
+        raise ConfigError(
+            "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET are set but ZOOM_ACCOUNT_ID is not.\n"
+            "For a Server-to-Server OAuth app, set ZOOM_ACCOUNT_ID too. For a user-managed OAuth app, "
+            "sign in once with:  zoom-mcp login"
+        )
+    if any(s2s):
+        names = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
+        missing = [n for n, v in zip(names, s2s, strict=True) if not v]
+        raise ConfigError(
+            f"Incomplete Server-to-Server OAuth credentials: {', '.join(missing)} not set.\n\n" + MISSING_CREDENTIALS
+        )
+    raise ConfigError(MISSING_CREDENTIALS)
+
+
+def store_for(settings: Settings) -> CredentialStore:
+    return CredentialStore(settings.credentials_dir, use_keyring=not settings.no_keyring)

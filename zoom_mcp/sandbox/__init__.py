@@ -78,7 +78,7 @@ class Sandbox:
         self,
         catalog: Catalog | None = None,
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | object = time.time,
         token_lifetime: int = 3599,
         credentials: SandboxCredentials = SANDBOX_CREDENTIALS,
         seed: bool = True,
@@ -93,7 +93,9 @@ class Sandbox:
         listening address); `extra_meetings` seeds that many more transcribed meetings, for benchmarks.
         """
         self.catalog = catalog or load_catalog()
-        self.clock = clock
+        # Interim: a `zoom_mcp.clock.Clock` or a float callable (the sandbox re-layout takes a Clock only).
+        self.clock: Callable[[], float] = getattr(clock, "time", clock)  # type: ignore[assignment]
+        clock = self.clock
         self.token_lifetime = token_lifetime
         self.credentials = credentials
         self.state = State(public_url=public_url.rstrip("/"))

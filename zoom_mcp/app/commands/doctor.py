@@ -1,23 +1,29 @@
 """`zoom-mcp doctor`: is the configuration usable, and which tools will the granted scopes allow?
 
 Prints to stdout (it is a terminal command, not the protocol): the credential mode, whether the
-token endpoint answers, the scopes granted, then per toolset the tools that will fail with the
-scope to add in the Zoom app. Exit 0 when the credentials work, 1 when they do not.
+token endpoint answers (or, for a ready token, whether Zoom accepts it), the scopes granted, then
+per toolset the tools that will fail with the scope to add in the Zoom app. Exit 0 when the
+credentials work, 1 when they do not, 2 when none are configured.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TextIO
 
+import anyio
 import httpx2
 
-from zoom_mcp.api import Catalog
-from zoom_mcp.api.scopes import unauthorized_tools
-from zoom_mcp.config import Settings
-from zoom_mcp.insights.tools import TASK_TOOLS
-from zoom_mcp.zoom import ZoomAuthError, ZoomCallError
+from zoom_mcp.api import Catalog, load_catalog
+from zoom_mcp.app import credentials
+from zoom_mcp.app.assemble import build_client, clock_for
+from zoom_mcp.app.settings import Settings
+from zoom_mcp.client import ZoomClient
+from zoom_mcp.errors import ConfigError, ZoomAPIError, ZoomAuthError, ZoomCallError
+from zoom_mcp.inventory import Inventory, Selection
+from zoom_mcp.inventory.filters import missing_scope
 
 MODES = {
     "server_to_server": "Server-to-Server OAuth app (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)",
@@ -26,22 +32,20 @@ MODES = {
     "sandbox": "the embedded sandbox (--sandbox): fake data, no Zoom account",
 }
 WHERE = "Zoom App Marketplace > Manage > your app > Scopes"
+PROBE = "list_user_meetings"  # a cheap read that any token for a user can try
 
 
 async def doctor(settings: Settings, catalog: Catalog, out: TextIO) -> int:
-    from zoom_mcp.runtime import client_for
-
     def say(text: str = "") -> None:
         print(text, file=out)
 
-    say(f"Credentials: {MODES.get(settings.mode, settings.mode)}")
-    say(f"API: {settings.api_base_url}")
-    async with client_for(settings) as client:
-        if settings.mode == "access_token":
-            say("Scopes: a ready token does not say which scopes it has; every tool is listed.")
-            say("Use a Server-to-Server OAuth app to let the doctor check scopes.")
-            return 0
-        say(f"Token endpoint: {settings.oauth_token_url}")
+    mode = credentials.resolve(settings).mode
+    say(f"Credentials: {MODES.get(mode, mode)}")
+    async with build_client(settings, clock_for(settings)) as client:
+        say(f"API: {client.base_url}")
+        if mode == "access_token":
+            return await _try_ready_token(client, catalog, say)
+        say(f"Token endpoint: {getattr(client.auth, 'token_url', '')}")
         try:
             token = await client.fetch_token()
         except ZoomAuthError as exc:
@@ -56,13 +60,43 @@ async def doctor(settings: Settings, catalog: Catalog, out: TextIO) -> int:
     assert token is not None
     granted = frozenset(token.scopes)
     say(f"Token: OK, {len(granted)} scopes granted.")
-    missing = unauthorized_tools(catalog, TASK_TOOLS.values(), granted)
-    by_set: dict[str, list[str]] = defaultdict(list)
+    _report_scopes(catalog, granted, say)
+    return 0
+
+
+Say = Callable[..., None]
+
+
+async def _try_ready_token(client: ZoomClient, catalog: Catalog, say: Say) -> int:
+    """A ready token names no scopes: try one cheap read, so a bogus token fails here, not at the first call."""
+    op = catalog.get(PROBE)
+    assert op is not None
+    try:
+        await client.call(op, {"userId": "me", "page_size": 1})
+    except ZoomAuthError as exc:
+        say(f"FAILED: {exc}")
+        return 1
+    except ZoomAPIError as exc:
+        say(f"Token: accepted by Zoom ({PROBE} answered HTTP {exc.status}: {exc.message}).")
+    except ZoomCallError as exc:
+        say(f"FAILED: cannot reach Zoom ({exc}).")
+        return 1
+    else:
+        say(f"Token: OK, Zoom accepted it ({PROBE}).")
+    say("Scopes: a ready token does not say which scopes it has; every tool is listed.")
+    say("Use a Server-to-Server OAuth app to let the doctor check scopes.")
+    return 0
+
+
+def _report_scopes(catalog: Catalog, granted: frozenset[str], say: Say) -> None:
+    every = Inventory.build(catalog, Selection(toolsets=frozenset({"all"})))
+    by_set: dict[str, list[tuple[str, str]]] = defaultdict(list)
     totals: dict[str, int] = defaultdict(int)
-    for tool in [*TASK_TOOLS.values(), *catalog]:
-        totals[tool.toolset] += 1
-        if tool.name in missing:
-            by_set[tool.toolset].append(tool.name)
+    for item in every.tools():
+        totals[item.toolset] += 1
+        scope = missing_scope(catalog, item, granted)
+        if scope:
+            by_set[item.toolset].append((item.name, scope))
     say()
     for name in catalog.toolsets:
         if not totals.get(name):
@@ -70,27 +104,21 @@ async def doctor(settings: Settings, catalog: Catalog, out: TextIO) -> int:
         failing = by_set.get(name, [])
         mark = "ok" if not failing else f"{totals[name] - len(failing)} of {totals[name]} will work"
         say(f"{name} ({totals[name]} tools): {mark if failing else 'all ' + mark}")
-        for tool_name in failing:
-            say(f"  - {tool_name}: missing scope, add {missing[tool_name]}")
-    works = sum(totals.values()) - len(missing)
+        for tool_name, scope in failing:
+            say(f"  - {tool_name}: missing scope, add {scope}")
+    missing = {scope for failing in by_set.values() for _, scope in failing}
+    works = sum(totals.values()) - sum(len(f) for f in by_set.values())
     say()
     say(f"{works} of {sum(totals.values())} tools will work with these scopes.")
     if missing:
-        scopes = sorted(set(missing.values()))
-        say(f"To enable the rest, add in {WHERE}: {' '.join(scopes)}")
+        say(f"To enable the rest, add in {WHERE}: {' '.join(sorted(missing))}")
         say("Or start the server with --hide-unauthorized to list only the tools that will work.")
-    return 0
 
 
-def run_doctor(sandbox: bool) -> int:
+def run_doctor(settings: Settings) -> int:
     """`zoom-mcp doctor`: exit 0 when the credentials work, 1 when not, 2 when none are set."""
-    import anyio
-
-    from zoom_mcp.api import load_catalog
-    from zoom_mcp.config import ConfigError, load_settings
-
     try:
-        settings = load_settings(sandbox=sandbox)
+        credentials.resolve(settings)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 import sys
 import webbrowser
@@ -23,16 +22,13 @@ import anyio
 import httpx2
 from anyio.abc import SocketStream
 
-from zoom_mcp.credentials import CredentialStore, Login
+from zoom_mcp.app.credentials import CredentialStore, Login, store_for
+from zoom_mcp.app.settings import Settings
+from zoom_mcp.errors import LoginError
 
-DEFAULT_AUTHORIZE_URL = "https://zoom.us/oauth/authorize"
 DEFAULT_PORT = 8765  # the redirect URL to register in the Zoom app: http://127.0.0.1:8765/callback
 CALLBACK = "/callback"
 PAGE = "<!doctype html><title>zoom-mcp</title><p>{}</p>"
-
-
-class LoginError(Exception):
-    """Sign-in did not complete; the message says why (never with a secret in it)."""
 
 
 @dataclass(frozen=True)
@@ -154,14 +150,13 @@ async def _exchange(request: LoginRequest, code: str, redirect_uri: str, verifie
     return str(body["refresh_token"])
 
 
-def run_login(port: int, open_browser: bool, timeout: float) -> int:
+def run_login(settings: Settings) -> int:
     """`zoom-mcp login`: exit 0 signed in, 1 sign-in failed, 2 app credentials missing."""
-    from zoom_mcp.config import DEFAULT_OAUTH_TOKEN_URL
-
-    store = CredentialStore()
+    store = store_for(settings)
     earlier = store.load()
-    client_id = os.environ.get("ZOOM_CLIENT_ID") or (earlier.client_id if earlier else "")
-    client_secret = os.environ.get("ZOOM_CLIENT_SECRET") or (earlier.client_secret if earlier else "")
+    client_id = settings.client_id or (earlier.client_id if earlier else "")
+    client_secret = settings.client_secret or (earlier.client_secret if earlier else "")
+    port = settings.login_port
     if not client_id or not client_secret:
         print(
             "zoom-mcp login needs your user-managed Zoom OAuth app's credentials:\n"
@@ -174,11 +169,11 @@ def run_login(port: int, open_browser: bool, timeout: float) -> int:
     request = LoginRequest(
         client_id,
         client_secret,
-        os.environ.get("ZOOM_OAUTH_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL,
-        os.environ.get("ZOOM_OAUTH_TOKEN_URL") or DEFAULT_OAUTH_TOKEN_URL,
+        settings.oauth_authorize_url,
+        settings.oauth_token_url,
         port=port,
-        open_browser=open_browser,
-        timeout=timeout,
+        open_browser=not settings.no_browser,
+        timeout=settings.login_timeout,
     )
     try:
         anyio.run(login, request, store)
@@ -193,8 +188,8 @@ def run_login(port: int, open_browser: bool, timeout: float) -> int:
     return 0
 
 
-def run_logout() -> int:
-    store = CredentialStore()
+def run_logout(settings: Settings) -> int:
+    store = store_for(settings)
     if store.delete():
         print(f"Signed out: removed the sign-in from {store.where}.", file=sys.stderr)
     else:

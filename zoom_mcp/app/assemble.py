@@ -1,0 +1,232 @@
+"""The composition root: settings and a clock in, a running `App` out. The CLI, `doctor` and the
+test fixtures all build the server here, so the tests exercise what a user runs.
+
+    settings -> credentials -> the shared Zoom client (real, or the in-process sandbox)
+             -> inventory (what is listed, callable, readable) -> gate, audit, approvals
+             -> task service (index) -> call pipeline -> MCP server
+"""
+
+from __future__ import annotations
+
+import logging
+import webbrowser
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx2
+
+from zoom_mcp.api import Catalog, load_catalog
+from zoom_mcp.app import credentials
+from zoom_mcp.app.settings import Settings
+from zoom_mcp.client import BearerAuth, ServerToServerOAuth, UserOAuth, ZoomClient
+from zoom_mcp.client.download import AllowList, DownloadLimits
+from zoom_mcp.client.pacing import Pacer, parse_rates
+from zoom_mcp.client.retry import RetryPolicy
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock, ShiftedClock
+from zoom_mcp.errors import ConfigError, ZoomCallError
+from zoom_mcp.inventory import EnabledToolsets, Inventory, Selection
+from zoom_mcp.safety import AuditLog, ConfirmationTokens, ConfirmPolicy, Gate, MemoryUsedTokens, RedisUsedTokens
+from zoom_mcp.safety.approvals import Approval, Approvals
+from zoom_mcp.server.discovery import Discovery
+from zoom_mcp.server.pipeline import CallPipeline
+from zoom_mcp.server.server import ZoomServer
+from zoom_mcp.server.tool_specs import ToolSpecs
+from zoom_mcp.tasks.index import TranscriptIndex
+from zoom_mcp.tasks.service import TaskService
+
+if TYPE_CHECKING:
+    from zoom_mcp.sandbox import Sandbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """Everything one server process holds; what the transports serve."""
+
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    client: ZoomClient
+    inventory: Inventory
+    tasks: TaskService
+    audit: AuditLog
+    approvals: Approvals | None  # --confirm human: whoever serves `server` also serves the approval pages
+    server: ZoomServer
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The system clock; in sandbox mode `ZOOM_MCP_SANDBOX_NOW` may pin where it starts."""
+    if settings.sandbox and settings.sandbox_now:
+        try:
+            start = datetime.fromisoformat(settings.sandbox_now.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ConfigError(f"ZOOM_MCP_SANDBOX_NOW must be an ISO 8601 time; got {settings.sandbox_now!r}") from exc
+        return ShiftedClock(start if start.tzinfo else start.replace(tzinfo=UTC))
+    return SYSTEM_CLOCK
+
+
+def build_client(
+    settings: Settings,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    sandbox: Sandbox | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> ZoomClient:
+    """The one authenticated client of the process; in sandbox mode it reaches the fake in-process.
+
+    `sandbox` is a sandbox the caller owns (tests); `transport` replaces the network (tests).
+    """
+    try:
+        rates = parse_rates(settings.rate_plan, settings.rate_limits)
+    except ValueError as exc:
+        raise ConfigError(f"ZOOM_MCP_RATE_PLAN / ZOOM_MCP_RATE_LIMITS: {exc}") from exc
+    found = credentials.resolve(settings)
+    base, token_url, hosts = settings.api_base_url.rstrip("/"), settings.oauth_token_url, settings.download_hosts
+    auth: httpx2.Auth
+    if found.mode == "sandbox":
+        # late: the sandbox loads only in sandbox mode
+        from zoom_mcp.sandbox import identity
+        from zoom_mcp.sandbox.transport import SandboxTransport
+
+        base, token_url, hosts = identity.BASE_URL, identity.TOKEN_URL, (*hosts, identity.ORIGIN)
+        auth = ServerToServerOAuth(
+            identity.ACCOUNT_ID, identity.CLIENT_ID, identity.CLIENT_SECRET, token_url, clock=clock
+        )
+        transport = transport or SandboxTransport(sandbox or _sandbox_factory(settings, clock))
+    elif found.mode == "server_to_server":
+        auth = ServerToServerOAuth(
+            settings.account_id, settings.client_id, settings.client_secret, token_url, clock=clock
+        )
+    elif found.mode == "user":
+        auth = _user_auth(settings, found, clock)
+    else:
+        auth = BearerAuth(settings.access_token)
+    return ZoomClient(
+        base,
+        auth,
+        transport=transport,
+        timeout=httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        retry=RetryPolicy(max_attempts=settings.max_attempts, max_total=settings.retry_budget),
+        pacer=Pacer(rates, clock=clock),
+        clock=clock,
+        download_hosts=AllowList(hosts),
+        download_limits=DownloadLimits(max_bytes=int(settings.max_download_mb * 1024 * 1024)),
+    )
+
+
+def _sandbox_factory(settings: Settings, clock: Clock) -> Callable[[], Sandbox]:
+    """Builds (and seeds) the sandbox at its first request, off the cold start; bad fault rules stop
+    the start-up now rather than the first call."""
+    from zoom_mcp.sandbox.faults import FaultPlan  # late: the sandbox loads only in sandbox mode
+
+    faults = None
+    if settings.sandbox_faults:
+        try:
+            faults = FaultPlan.parse(settings.sandbox_faults)
+        except ValueError as exc:
+            raise ConfigError(f"ZOOM_MCP_SANDBOX_FAULTS: {exc}") from exc
+
+    def build() -> Sandbox:
+        from zoom_mcp.sandbox import Sandbox  # late: built and seeded at the first request
+
+        built = Sandbox(clock=clock)
+        if faults is not None:
+            built.faults = faults
+        return built
+
+    return build
+
+
+def _user_auth(settings: Settings, found: credentials.Credentials, clock: Clock) -> UserOAuth:
+    """A signed-in person's auth; each rotated refresh token is written back to where it came from."""
+    login = found.login
+    assert login is not None
+    store = credentials.store_for(settings)
+
+    def keep(refresh_token: str) -> None:
+        stored = store.load()
+        if stored is not None:
+            store.save(replace(stored, refresh_token=refresh_token))
+
+    token_url = settings.oauth_token_url if settings.oauth_token_url != Settings.oauth_token_url else login.token_url
+    return UserOAuth(
+        settings.client_id or login.client_id,
+        settings.client_secret or login.client_secret,
+        login.refresh_token,
+        token_url,
+        keep,
+        clock=clock,
+    )
+
+
+async def granted_scopes(client: ZoomClient) -> frozenset[str] | None:
+    """The token's scopes for --hide-unauthorized; None (list every tool) when they cannot be read."""
+    try:
+        token = await client.fetch_token()
+    except (ZoomCallError, httpx2.HTTPError) as exc:
+        log.warning("--hide-unauthorized: could not read the granted scopes (%s); listing every tool", exc)
+        return None
+    if token is None:
+        log.warning("--hide-unauthorized: a ready access token does not name its scopes; listing every tool")
+        return None
+    return frozenset(token.scopes)
+
+
+@asynccontextmanager
+async def assemble(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    catalog: Catalog | None = None,
+    sandbox: Sandbox | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> AsyncIterator[App]:
+    """The whole server over one shared client; the client and the index close when the block ends."""
+    clock = clock or clock_for(settings)
+    catalog = catalog or load_catalog()
+    selection = Selection(read_only=settings.read_only, toolsets=settings.toolsets, tools=settings.tools)
+    inventory = Inventory.build(catalog, selection)  # unknown toolset or tool names stop the start here
+    confirm = ConfirmPolicy(settings.confirm_mode, settings.human_approvals)  # type: ignore[arg-type]
+    audit = AuditLog(Path(settings.audit_log) if settings.audit_log else None, clock=clock)
+    used = RedisUsedTokens(settings.redis_url, clock=clock) if settings.redis_url else MemoryUsedTokens(clock)
+    tokens = ConfirmationTokens(
+        settings.secret.encode() if settings.secret else None, ttl=settings.confirm_ttl, clock=clock, used=used
+    )
+    approvals = Approvals(audit, ttl=settings.approval_ttl, clock=clock) if confirm.human else None
+    if approvals is not None and settings.open_approvals:
+        approvals.on_created = _open_in_browser(approvals)
+    index = TranscriptIndex(settings.index)
+    try:
+        async with build_client(settings, clock, sandbox=sandbox, transport=transport) as client:
+            if settings.hide_unauthorized:
+                granted = await granted_scopes(client)
+                if granted is not None:
+                    listed = len(inventory.tools())
+                    inventory = Inventory.build(catalog, replace(selection, granted_scopes=granted))
+                    log.info("--hide-unauthorized: %d tools hidden for missing scopes", listed - len(inventory.tools()))
+            specs = ToolSpecs(confirm)
+            tasks = TaskService(catalog, client, index, clock)
+            gate = Gate(tokens, audit, approvals)
+            pipeline = CallPipeline(inventory, specs, client, tasks, gate, confirm, audit, clock)
+            discovery = None
+            if settings.dynamic:
+                enabled = EnabledToolsets(idle=settings.session_idle_timeout, clock=clock)
+                discovery = Discovery(inventory, specs, pipeline, enabled)
+            server = ZoomServer(inventory, specs, pipeline, tasks, discovery=discovery, sandbox=settings.sandbox)
+            yield App(settings, clock, catalog, client, inventory, tasks, audit, approvals, server)
+    finally:
+        index.close()
+        if isinstance(used, RedisUsedTokens):
+            await used.aclose()
+
+
+def _open_in_browser(approvals: Approvals) -> Callable[[Approval], None]:
+    def open_page(approval: Approval) -> None:
+        webbrowser.open(approvals.url(approval))
+
+    return open_page

@@ -1,0 +1,1 @@
+"""The commands of `zoom-mcp`, one module each; `cli.run` imports a command when it runs."""

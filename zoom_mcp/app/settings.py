@@ -1,0 +1,558 @@
+"""Every setting in one table: its environment variable, its flag, default, parser and help.
+
+`Settings` is the table: each field is one row (`setting(...)`), so adding a setting is one row.
+The command line (`cli.build_parser`), `--help`, the README's configuration table and
+docs/configuration.md (`scripts/gen_docs.py`, checked by a test) are all generated from it.
+A flag wins over its environment variable, which wins over the default. This is the only module
+that reads environment variables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from zoom_mcp.errors import ConfigError
+
+DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
+DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
+DEFAULT_AUTHORIZE_URL = "https://zoom.us/oauth/authorize"
+DEFAULT_DOWNLOAD_HOSTS = ("zoom.us", "zoomgov.com")
+CONFIRM_CHOICES = ("destructive", "writes", "off", "human", "human,writes")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TRANSPORTS = ("stdio", "http", "sse")
+RATE_PLANS = ("free", "pro", "business")
+
+SERVE, TOOLS, CALL, DOCTOR, LOGIN, LOGOUT, SANDBOX = "serve", "tools", "call", "doctor", "login", "logout", "sandbox"
+SERVER = frozenset({SERVE, TOOLS, CALL})  # commands that build the MCP server
+
+
+class Secret(str):
+    """A string that never shows itself in a repr, a log line or a traceback's locals."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+
+# --- parsers: text (from a flag or the environment) -> value; ValueError with a short reason ---------------
+
+
+def as_text(value: str) -> str:
+    return value.strip()
+
+
+def as_secret(value: str) -> Secret:
+    return Secret(value.strip())
+
+
+def as_switch(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be 1/true/yes/on or 0/false/no/off")
+
+
+def positive(kind: type) -> Callable[[str], Any]:
+    def parse(value: str) -> Any:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise ValueError(f"must be a {'whole ' if kind is int else ''}number") from None
+        if number <= 0:
+            raise ValueError("must be positive")
+        return number
+
+    return parse
+
+
+def as_port(value: str) -> int:
+    """A TCP port; 0 asks the system for any free one."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("must be a port number (0-65535)") from None
+    if not 0 <= number <= 65535:
+        raise ValueError("must be a port number (0-65535)")
+    return number
+
+
+def as_names(value: str) -> frozenset[str]:
+    return frozenset(n.strip() for n in value.split(",") if n.strip())
+
+
+def as_items(value: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in value.split(",") if n.strip())
+
+
+def choice(options: tuple[str, ...], *, upper: bool = False) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        normal = value.strip().upper() if upper else value.strip().lower()
+        if normal not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return normal
+
+    return parse
+
+
+def confirm_mode(value: str) -> str:
+    words = {w.strip() for w in value.lower().split(",") if w.strip()}
+    if "human" in words and "off" in words:
+        raise ValueError("human cannot be combined with off")
+    rest = words - {"human"}
+    if len(rest) > 1 or not rest <= {"destructive", "writes", "off"} or not words:
+        raise ValueError("must be destructive, writes, off, human or human,writes")
+    return ",".join(sorted(words, key=lambda w: w != "human"))
+
+
+# --- the table ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row: where a setting comes from and what it means."""
+
+    help: str
+    group: str
+    parse: Callable[[str], Any] = as_text
+    env: str | None = None
+    flag: str | None = None
+    commands: frozenset[str] = SERVER  # the commands whose command line has the flag
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None  # the values the flag accepts (argparse checks and lists them)
+    secret: bool = False
+    env_parse: Callable[[str], Any] | None = None  # when the environment accepts less than the flag
+    default_text: str | None = None  # how the default reads in help and docs, when not the value itself
+
+    @property
+    def is_switch(self) -> bool:
+        return self.parse is as_switch
+
+
+def setting(default: Any, help: str, group: str, **row: Any) -> Any:
+    return field(default=default, metadata={"setting": Setting(help, group, **row)})
+
+
+def _env_confirm(value: str) -> str:
+    if value.strip().lower() == "off":
+        raise ValueError(
+            "is not accepted as off: turning confirmations off needs the explicit command-line flag --confirm off"
+        )
+    return confirm_mode(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Zoom credentials: environment only (a flag would show in the process list).
+    account_id: str = setting("", "Server-to-Server OAuth app: account ID", "Zoom", env="ZOOM_ACCOUNT_ID")
+    client_id: str = setting(
+        "", "OAuth app client ID (Server-to-Server, or the user app of 'zoom-mcp login')", "Zoom", env="ZOOM_CLIENT_ID"
+    )
+    client_secret: Secret = setting(
+        Secret(""), "OAuth app client secret", "Zoom", env="ZOOM_CLIENT_SECRET", parse=as_secret, secret=True
+    )
+    access_token: Secret = setting(
+        Secret(""),
+        "a ready bearer token instead of an app's credentials (not refreshed)",
+        "Zoom",
+        env="ZOOM_ACCESS_TOKEN",
+        parse=as_secret,
+        secret=True,
+    )
+    api_base_url: str = setting(DEFAULT_API_BASE_URL, "Zoom API base URL", "Zoom", env="ZOOM_API_BASE_URL")
+    oauth_token_url: str = setting(DEFAULT_OAUTH_TOKEN_URL, "Zoom OAuth token URL", "Zoom", env="ZOOM_OAUTH_TOKEN_URL")
+    oauth_authorize_url: str = setting(
+        DEFAULT_AUTHORIZE_URL, "Zoom's consent page for 'zoom-mcp login'", "Zoom", env="ZOOM_OAUTH_AUTHORIZE_URL"
+    )
+    config_dir: str = setting(
+        "",
+        "where 'zoom-mcp login' keeps the sign-in when no keyring exists",
+        "Zoom",
+        env="ZOOM_MCP_CONFIG_DIR",
+        default_text="$XDG_CONFIG_HOME/zoom-mcp or ~/.config/zoom-mcp",
+    )
+    no_keyring: bool = setting(
+        False,
+        "keep the sign-in in that directory even where a keyring exists",
+        "Zoom",
+        env="ZOOM_MCP_NO_KEYRING",
+        parse=as_switch,
+    )
+
+    # The sandbox.
+    sandbox: bool = setting(
+        False,
+        "serve the embedded Zoom sandbox (fake data, no network, no Zoom account)",
+        "sandbox",
+        env="ZOOM_MCP_SANDBOX",
+        flag="--sandbox",
+        parse=as_switch,
+        commands=SERVER | {DOCTOR},
+    )
+    sandbox_faults: str | None = setting(
+        None,
+        "sandbox only: JSON fault rules (429, 5xx, delays, drops; see README)",
+        "sandbox",
+        env="ZOOM_MCP_SANDBOX_FAULTS",
+        flag="--faults",
+        commands=frozenset({SANDBOX}),
+        metavar="JSON",
+    )
+    sandbox_now: str | None = setting(
+        None,
+        "sandbox only: pin the clock at this UTC time (tests, demos), e.g. 2026-03-15T12:00:00Z",
+        "sandbox",
+        env="ZOOM_MCP_SANDBOX_NOW",
+    )
+    sandbox_host: str = setting(
+        "127.0.0.1",
+        "address the 'zoom-mcp sandbox' command binds",
+        "sandbox",
+        flag="--host",
+        commands=frozenset({SANDBOX}),
+    )
+    sandbox_port: int = setting(
+        8080,
+        "port of the 'zoom-mcp sandbox' command",
+        "sandbox",
+        flag="--port",
+        parse=as_port,
+        commands=frozenset({SANDBOX}),
+    )
+
+    log_level: str = setting(
+        "WARNING",
+        "log level on stderr: DEBUG, INFO, WARNING, ERROR",
+        "logging",
+        env="ZOOM_MCP_LOG_LEVEL",
+        parse=choice(LOG_LEVELS, upper=True),
+    )
+
+    # What the model sees and what needs a person.
+    confirm: str = setting(
+        "destructive",
+        "which calls need a person's confirmation: destructive, writes (every write too), off (from the flag "
+        "only), human (a person approves each on a web page), human,writes",
+        "safety",
+        env="ZOOM_MCP_CONFIRM",
+        flag="--confirm",
+        parse=confirm_mode,
+        env_parse=_env_confirm,
+        choices=CONFIRM_CHOICES,
+    )
+    open_approvals: bool = setting(
+        False,
+        "with --confirm human: open each approval page in the browser",
+        "safety",
+        env="ZOOM_MCP_OPEN_APPROVALS",
+        flag="--open-approvals",
+        parse=as_switch,
+    )
+    read_only: bool = setting(
+        False, "list and allow only read tools", "safety", env="ZOOM_MCP_READ_ONLY", flag="--read-only", parse=as_switch
+    )
+    toolsets: frozenset[str] | None = setting(
+        None,
+        "toolsets to offer: names from 'zoom-mcp tools', 'default' or 'all'",
+        "safety",
+        env="ZOOM_MCP_TOOLSETS",
+        flag="--toolsets",
+        parse=as_names,
+        metavar="A,B",
+        default_text="the default profile (meetings, recordings, summaries, registrants); every toolset with --tools",
+    )
+    tools: frozenset[str] = setting(
+        frozenset(),
+        "offer only these tools",
+        "safety",
+        env="ZOOM_MCP_TOOLS",
+        flag="--tools",
+        parse=as_names,
+        metavar="X,Y",
+        default_text="every tool of the toolsets",
+    )
+    dynamic: bool = setting(
+        False,
+        "start with discovery meta-tools only (search, enable a toolset, describe, call)",
+        "safety",
+        env="ZOOM_MCP_DYNAMIC",
+        flag="--dynamic",
+        parse=as_switch,
+    )
+    hide_unauthorized: bool = setting(
+        False,
+        "list only the tools the token's granted scopes allow (see 'zoom-mcp doctor')",
+        "safety",
+        env="ZOOM_MCP_HIDE_UNAUTHORIZED",
+        flag="--hide-unauthorized",
+        parse=as_switch,
+    )
+    audit_log: str | None = setting(
+        None,
+        "append a JSON line per write/destructive attempt to this file (created owner-only)",
+        "safety",
+        env="ZOOM_MCP_AUDIT_LOG",
+        flag="--audit-log",
+        metavar="PATH",
+    )
+    secret: Secret | None = setting(
+        None,
+        "HMAC key for confirmation tokens; give every replica the same one",
+        "safety",
+        env="ZOOM_MCP_SECRET",
+        parse=as_secret,
+        secret=True,
+        default_text="random per process",
+    )
+    confirm_ttl: float = setting(
+        300.0, "seconds a confirmation token stays valid", "safety", env="ZOOM_MCP_CONFIRM_TTL", parse=positive(float)
+    )
+    approval_ttl: float = setting(
+        300.0,
+        "seconds an approval (--confirm human) stays valid, pending or approved",
+        "safety",
+        env="ZOOM_MCP_APPROVAL_TTL",
+        parse=positive(float),
+    )
+    redis_url: Secret | None = setting(
+        None,
+        "Redis that makes confirmation tokens single-use across replicas",
+        "safety",
+        env="ZOOM_MCP_REDIS_URL",
+        parse=as_secret,
+        secret=True,
+    )
+
+    # The client.
+    rate_plan: str = setting(
+        "pro",
+        "Zoom plan whose per-second rate limits the client paces to: free, pro, business",
+        "client",
+        env="ZOOM_MCP_RATE_PLAN",
+        parse=choice(RATE_PLANS),
+    )
+    rate_limits: str = setting(
+        "", "override requests/second per label, e.g. heavy=5,light=50", "client", env="ZOOM_MCP_RATE_LIMITS"
+    )
+    max_attempts: int = setting(
+        4, "attempts per request when retrying is safe", "client", env="ZOOM_MCP_MAX_ATTEMPTS", parse=positive(int)
+    )
+    retry_budget: float = setting(
+        60.0, "seconds one request may spend on retries", "client", env="ZOOM_MCP_RETRY_BUDGET", parse=positive(float)
+    )
+    connect_timeout: float = setting(
+        10.0, "seconds to connect to Zoom", "client", env="ZOOM_MCP_CONNECT_TIMEOUT", parse=positive(float)
+    )
+    read_timeout: float = setting(
+        30.0, "seconds to wait for Zoom's answer", "client", env="ZOOM_MCP_READ_TIMEOUT", parse=positive(float)
+    )
+    download_hosts: tuple[str, ...] = setting(
+        DEFAULT_DOWNLOAD_HOSTS,
+        "hosts that may receive the token on recording downloads (HTTPS, with subdomains; http://host:port for an "
+        "exact origin)",
+        "client",
+        env="ZOOM_MCP_DOWNLOAD_HOSTS",
+        parse=as_items,
+        default_text="zoom.us,zoomgov.com",
+    )
+    max_download_mb: float = setting(
+        20.0,
+        "largest transcript or chat file to download, in MB",
+        "client",
+        env="ZOOM_MCP_MAX_DOWNLOAD_MB",
+        parse=positive(float),
+    )
+    index: str | None = setting(
+        None,
+        "keep the transcript search index in this SQLite file, created owner-only",
+        "client",
+        env="ZOOM_MCP_INDEX",
+        flag="--index",
+        metavar="PATH",
+        default_text="in memory",
+    )
+
+    # HTTP transports.
+    transport: str = setting(
+        "stdio",
+        "stdio; http: streamable HTTP at /mcp; sse: SSE at /sse (both are always served over HTTP)",
+        "transport",
+        env="ZOOM_MCP_TRANSPORT",
+        flag="--transport",
+        parse=choice(TRANSPORTS),
+        choices=TRANSPORTS,
+        commands=frozenset({SERVE}),
+    )
+    host: str = setting(
+        "127.0.0.1",
+        "address to bind for http/sse",
+        "transport",
+        env="ZOOM_MCP_HOST",
+        flag="--host",
+        commands=frozenset({SERVE}),
+    )
+    port: int = setting(
+        8000,
+        "port for http/sse",
+        "transport",
+        env="ZOOM_MCP_PORT",
+        flag="--port",
+        parse=as_port,
+        commands=frozenset({SERVE}),
+    )
+    stateless: bool = setting(
+        False,
+        "streamable HTTP without server-side sessions, for several replicas behind a load balancer",
+        "transport",
+        env="ZOOM_MCP_STATELESS",
+        flag="--stateless",
+        parse=as_switch,
+        commands=frozenset({SERVE}),
+    )
+    auth_token: Secret | None = setting(
+        None,
+        "bearer token every HTTP request must carry (required to bind beyond loopback)",
+        "transport",
+        env="ZOOM_MCP_AUTH_TOKEN",
+        parse=as_secret,
+        secret=True,
+    )
+    auth_token_file: str | None = setting(
+        None,
+        "file holding that token (instead of ZOOM_MCP_AUTH_TOKEN)",
+        "transport",
+        env="ZOOM_MCP_AUTH_TOKEN_FILE",
+        flag="--auth-token-file",
+        metavar="PATH",
+        commands=frozenset({SERVE}),
+    )
+    allowed_origins: tuple[str, ...] = setting(
+        (),
+        "browser Origins allowed besides loopback (patterns, e.g. https://*.example.com)",
+        "transport",
+        env="ZOOM_MCP_ALLOWED_ORIGINS",
+        flag="--allowed-origins",
+        parse=as_items,
+        metavar="A,B",
+        commands=frozenset({SERVE}),
+    )
+    session_idle_timeout: float = setting(
+        1800.0,
+        "seconds after which an idle session is closed",
+        "transport",
+        env="ZOOM_MCP_SESSION_IDLE_TIMEOUT",
+        flag="--session-idle-timeout",
+        parse=positive(float),
+        metavar="SECONDS",
+        commands=frozenset({SERVE}),
+    )
+    max_body_bytes: int = setting(
+        1024 * 1024,
+        "largest request body, in bytes",
+        "transport",
+        env="ZOOM_MCP_MAX_BODY_BYTES",
+        flag="--max-body-bytes",
+        parse=positive(int),
+        metavar="N",
+        commands=frozenset({SERVE}),
+    )
+
+    # zoom-mcp login.
+    login_port: int = setting(
+        8765,
+        "local port of the sign-in redirect (register http://127.0.0.1:PORT/callback in the app)",
+        "login",
+        flag="--port",
+        parse=as_port,
+        commands=frozenset({LOGIN}),
+    )
+    no_browser: bool = setting(
+        False, "only print the sign-in URL", "login", flag="--no-browser", parse=as_switch, commands=frozenset({LOGIN})
+    )
+    login_timeout: float = setting(
+        300.0,
+        "seconds to wait for the browser",
+        "login",
+        flag="--timeout",
+        parse=positive(float),
+        commands=frozenset({LOGIN}),
+        metavar="SECONDS",
+    )
+
+    # --- what the rows mean together -------------------------------------------------------------------------
+
+    @property
+    def human_approvals(self) -> bool:
+        return "human" in self.confirm.split(",")
+
+    @property
+    def confirm_mode(self) -> str:
+        rest = [w for w in self.confirm.split(",") if w != "human"]
+        return rest[0] if rest else "destructive"
+
+    @property
+    def credentials_dir(self) -> Path:
+        return Path(self.config_dir) if self.config_dir else Path.home() / ".config" / "zoom-mcp"
+
+
+def shown(default: Any) -> str:
+    """A default as help and docs print it (300, not 300.0)."""
+    if isinstance(default, float) and default.is_integer():
+        return str(int(default))
+    return str(default)
+
+
+def rows() -> list[tuple[str, Setting, Any]]:
+    """(name, row, default) for every setting, in table order."""
+    out = []
+    for f in fields(Settings):
+        default = f.default if f.default is not MISSING else None
+        out.append((f.name, f.metadata["setting"], default))
+    return out
+
+
+def load(
+    env: Mapping[str, str] | None = None, *, command: str = SERVE, flags: Mapping[str, Any] | None = None
+) -> Settings:
+    """Settings from flags (as the command line gives them: text, or True for a switch), then the
+    environment, then the defaults. Raises ConfigError naming the flag or variable that is wrong."""
+    env = os.environ if env is None else env
+    given = {k: v for k, v in (flags or {}).items() if v is not None and v is not False}
+    values: dict[str, Any] = {}
+    for name, row, _ in rows():
+        if name in given:
+            raw = given.pop(name)
+            values[name] = raw if isinstance(raw, bool) else _parse(row.parse, str(raw), row.flag or name)
+        elif row.env and env.get(row.env, "").strip():
+            values[name] = _parse(row.env_parse or row.parse, env[row.env], row.env)
+    if given:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(given))}")
+    if "config_dir" not in values:
+        base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+        values["config_dir"] = str(Path(base) / "zoom-mcp")
+    settings = Settings(**values)
+    return _read_token_file(settings)
+
+
+def _parse(parse: Callable[[str], Any], raw: str, where: str) -> Any:
+    try:
+        return parse(raw)
+    except ValueError as exc:
+        shown = "***" if parse is as_secret else repr(raw)
+        raise ConfigError(f"{where} {exc}; got {shown}") from None
+
+
+def _read_token_file(settings: Settings) -> Settings:
+    if not settings.auth_token_file:
+        return settings
+    path = settings.auth_token_file
+    try:
+        token = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the auth token file {path}: {exc.strerror}") from exc
+    return dataclasses.replace(settings, auth_token=Secret(token) if token else None)
