@@ -17,17 +17,16 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
 from mcp import Client
 
-from zoom_mcp.api import load_catalog
-from zoom_mcp.config import load_settings
-from zoom_mcp.runtime import client_for
+from zoom_mcp.app.assemble import assemble
+from zoom_mcp.app.settings import load
+from zoom_mcp.clock import SYSTEM_CLOCK
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
 
 QUERY = "Team plan price"
 
@@ -44,43 +43,41 @@ def text_of(result: Any) -> str:
 
 async def run(meetings: int, repeats: int) -> None:
     sandbox = Sandbox(extra_meetings=meetings)
-    catalog = load_catalog()
-    today = datetime.now(UTC).date()
+    today = SYSTEM_CLOCK.today()
     start = (today - timedelta(days=125)).isoformat()
-    async with client_for(load_settings({}, sandbox=True), sandbox) as zoom:
-        server = build_server(catalog, zoom, sandbox=True)
-        async with Client(server) as mcp:
-            args = {"query": QUERY, "from": start, "to": today.isoformat()}
+    settings = load({}, flags={"sandbox": True, "toolsets": "all"})
+    async with assemble(settings, sandbox=sandbox) as app, Client(app.server) as mcp:
+        args = {"query": QUERY, "from": start, "to": today.isoformat()}
+        began = time.perf_counter()
+        first = await mcp.call_tool("search_recordings", args)
+        first_s = time.perf_counter() - began
+        data = first.structured_content or {}
+        again = []
+        for _ in range(repeats):
             began = time.perf_counter()
-            first = await mcp.call_tool("search_recordings", args)
-            first_s = time.perf_counter() - began
-            data = first.structured_content or {}
-            again = []
-            for _ in range(repeats):
-                began = time.perf_counter()
-                await mcp.call_tool("search_recordings", args)
-                again.append(time.perf_counter() - began)
-            print(f"## Search over {data.get('meetings_searched')} recorded meetings ({data.get('windows')} windows)")
-            print(f"first search (list, download {data.get('files_downloaded')} files, index): {first_s * 1000:.0f} ms")
-            print(f"repeated search, median of {repeats}: {statistics.median(again) * 1000:.1f} ms")
+            await mcp.call_tool("search_recordings", args)
+            again.append(time.perf_counter() - began)
+        print(f"## Search over {data.get('meetings_searched')} recorded meetings ({data.get('windows')} windows)")
+        print(f"first search (list, download {data.get('files_downloaded')} files, index): {first_s * 1000:.0f} ms")
+        print(f"repeated search, median of {repeats}: {statistics.median(again) * 1000:.1f} ms")
 
-            month = {"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()}
-            task = await mcp.call_tool("search_recordings", {"query": QUERY, **month})
-            task_tokens = tokens(text_of(task))
-            endpoint_tokens = 0
-            calls = 0
-            listing = await mcp.call_tool("list_user_recordings", {"userId": "me", **month, "all_pages": True})
-            endpoint_tokens += tokens(text_of(listing))
-            calls += 1
-            for meeting in (listing.structured_content or {}).get("meetings", []):
-                for tool in ("get_meeting_summary", "get_meeting_transcript"):
-                    result = await mcp.call_tool(tool, {"meetingId": meeting["uuid"]})
-                    endpoint_tokens += tokens(text_of(result))
-                    calls += 1
-            print(f'\n## Tokens read to answer "what was said about {QUERY} last month" (o200k)')
-            print(f"task-level: 1 call, {task_tokens} tokens")
-            print(f"endpoint tools alone: {calls} calls, {endpoint_tokens} tokens (and no transcript text yet)")
-            print(f"ratio: {endpoint_tokens / max(task_tokens, 1):.1f}x")
+        month = {"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()}
+        task = await mcp.call_tool("search_recordings", {"query": QUERY, **month})
+        task_tokens = tokens(text_of(task))
+        endpoint_tokens = 0
+        calls = 0
+        listing = await mcp.call_tool("list_user_recordings", {"userId": "me", **month, "all_pages": True})
+        endpoint_tokens += tokens(text_of(listing))
+        calls += 1
+        for meeting in (listing.structured_content or {}).get("meetings", []):
+            for tool in ("get_meeting_summary", "get_meeting_transcript"):
+                result = await mcp.call_tool(tool, {"meetingId": meeting["uuid"]})
+                endpoint_tokens += tokens(text_of(result))
+                calls += 1
+        print(f'\n## Tokens read to answer "what was said about {QUERY} last month" (o200k)')
+        print(f"task-level: 1 call, {task_tokens} tokens")
+        print(f"endpoint tools alone: {calls} calls, {endpoint_tokens} tokens (and no transcript text yet)")
+        print(f"ratio: {endpoint_tokens / max(task_tokens, 1):.1f}x")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Parse throughput of zoom_mcp.insights.vtt on synthetic Zoom files, beside a hand-written parser.
+"""Parse throughput of zoom_mcp.tasks.transcripts on synthetic Zoom files, beside a hand-written parser.
 
     uv run python bench/transcript_parse.py [--mb 5] [--runs 5]
 
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import webvtt
 
-from zoom_mcp.insights.vtt import Turn, _split_speaker, clock, parse_chat, parse_transcript
+from zoom_mcp.tasks.transcripts import Turn, _split_speaker, clock, parse_chat, parse_transcript
 
 SPEAKERS = ["Alex Rivera", "Sam Okafor", "Jamie Chen", "Dr. Priya Natarajan", "Maria de la Cruz"]
 VOCABULARY = (

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx2
 import mcp_types as types
 import pytest
@@ -21,13 +20,10 @@ from mcp import Client
 from mcp.server import Server
 
 import zoom_mcp.sandbox.seed as s
-from tests.conftest import CATALOG
-from zoom_mcp.safety import AuditLog, Policy
-from zoom_mcp.safety.approvals import Approvals
+from tests.conftest import running
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
-from zoom_mcp.transport.approvals import approval_server
-from zoom_mcp.zoom import ZoomClient
+from zoom_mcp.transport.approval_server import approval_server
 
 pytestmark = pytest.mark.anyio
 MEETING = {"meetingId": s.SCHEDULED_MEETING_ID}
@@ -35,12 +31,13 @@ OTHER = {"meetingId": s.RECURRING_MEETING_ID}
 
 
 @asynccontextmanager
-async def human(zoom: ZoomClient, ttl: float = 300, audit: AuditLog | None = None) -> AsyncIterator[Server]:
-    audit = audit or AuditLog(None)
-    approvals = Approvals(audit, ttl=ttl)
-    server = build_server(CATALOG, zoom, policy=Policy(human=True), audit=audit, approvals=approvals)
-    async with approval_server(approvals):
-        yield server
+async def human(sandbox: Sandbox, clock: FixedClock, ttl: float = 300, **flags: Any) -> AsyncIterator[Server]:
+    """The server as `zoom-mcp --sandbox --confirm human` runs it on stdio, with its approval page server."""
+    env = {"ZOOM_MCP_APPROVAL_TTL": str(ttl)}
+    async with running(sandbox, clock, env, confirm="human", **flags) as app:
+        assert app.approvals is not None
+        async with approval_server(app.approvals):
+            yield app.server
 
 
 class Person:
@@ -74,8 +71,8 @@ async def first_call(client: Client, arguments: dict[str, Any] = MEETING) -> tup
     return result, Person(data["approval_url"])
 
 
-async def test_nothing_runs_until_a_person_approves_then_exactly_once(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with human(zoom) as server, Client(server) as client:
+async def test_nothing_runs_until_a_person_approves_then_exactly_once(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with human(sandbox, clock) as server, Client(server) as client:
         result, person = await first_call(client)
         assert "deletes meeting 85746065432 (Weekly design review" in result.content[0].text
         again = await client.call_tool("delete_meeting", MEETING)
@@ -95,8 +92,8 @@ async def test_nothing_runs_until_a_person_approves_then_exactly_once(zoom: Zoom
         assert len(sandbox.mutating_requests()) == 1 and after.structured_content["status"] == "approval_required"
 
 
-async def test_the_model_cannot_approve_by_itself(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with human(zoom) as server, Client(server) as client:
+async def test_the_model_cannot_approve_by_itself(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with human(sandbox, clock) as server, Client(server) as client:
         _, person = await first_call(client)
         # A token: not even in the schema under --confirm human.
         tool = next(t for t in (await client.list_tools()).tools if t.name == "delete_meeting")
@@ -128,8 +125,8 @@ async def test_the_model_cannot_approve_by_itself(zoom: ZoomClient, sandbox: San
     assert sandbox.mutating_requests() == []
 
 
-async def test_an_approval_for_one_meeting_does_not_run_another(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with human(zoom) as server, Client(server) as client:
+async def test_an_approval_for_one_meeting_does_not_run_another(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with human(sandbox, clock) as server, Client(server) as client:
         _, person = await first_call(client, MEETING)
         assert (await person.decide("approve")).status_code == 200
         other = await client.call_tool("delete_meeting", OTHER)
@@ -141,14 +138,14 @@ async def test_an_approval_for_one_meeting_does_not_run_another(zoom: ZoomClient
     assert [r.path_params["meetingId"] for r in sandbox.mutating_requests()] == [str(s.SCHEDULED_MEETING_ID)]
 
 
-async def test_deny_and_expiry_send_nothing(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with human(zoom, ttl=0.6) as server, Client(server) as client:
+async def test_deny_and_expiry_send_nothing(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with human(sandbox, clock, ttl=60) as server, Client(server) as client:
         _, person = await first_call(client)
         assert "Denied" in (await person.decide("deny")).text
         denied = await client.call_tool("delete_meeting", MEETING)
         assert "denied it on the approval page" in denied.content[0].text
         _, late = await first_call(client, OTHER)
-        await anyio.sleep(0.8)
+        clock.advance(61)
         expired = await client.call_tool("delete_meeting", OTHER)
         assert "did not approve it in time" in expired.content[0].text
         assert (await late.decide("approve")).status_code in (400, 404)  # too late to approve now
@@ -158,7 +155,7 @@ async def test_deny_and_expiry_send_nothing(zoom: ZoomClient, sandbox: Sandbox) 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])  # protocol 2025-11-25 and 2026-07-28
 @pytest.mark.parametrize("decision", ["approve", "deny"])
 async def test_url_elicitation_client_completes_the_flow(
-    zoom: ZoomClient, sandbox: Sandbox, mode: str, decision: str
+    sandbox: Sandbox, clock: FixedClock, mode: str, decision: str
 ) -> None:
     seen: list[str] = []
 
@@ -169,7 +166,10 @@ async def test_url_elicitation_client_completes_the_flow(
         assert response.status_code == 200
         return types.ElicitResult(action="accept")
 
-    async with human(zoom) as server, Client(server, mode=mode, elicitation_callback=open_in_browser) as client:
+    async with (
+        human(sandbox, clock) as server,
+        Client(server, mode=mode, elicitation_callback=open_in_browser) as client,
+    ):
         result = await client.call_tool("delete_meeting", MEETING)
     assert len(seen) == 1 and "Approve or deny in your browser" in seen[0]
     if decision == "approve":
@@ -179,18 +179,18 @@ async def test_url_elicitation_client_completes_the_flow(
         assert "denied it on the approval page" in result.content[0].text and sandbox.mutating_requests() == []
 
 
-async def test_declining_to_open_the_link_denies(zoom: ZoomClient, sandbox: Sandbox) -> None:
+async def test_declining_to_open_the_link_denies(sandbox: Sandbox, clock: FixedClock) -> None:
     async def decline(context: Any, params: Any) -> types.ElicitResult:
         return types.ElicitResult(action="decline")
 
-    async with human(zoom) as server, Client(server, mode="legacy", elicitation_callback=decline) as client:
+    async with human(sandbox, clock) as server, Client(server, mode="legacy", elicitation_callback=decline) as client:
         result = await client.call_tool("delete_meeting", MEETING)
     assert "denied" in result.content[0].text and sandbox.mutating_requests() == []
 
 
-async def test_every_step_is_audited_with_the_approval_id(zoom: ZoomClient, tmp_path: Path) -> None:
-    audit = AuditLog(tmp_path / "audit.jsonl")
-    async with human(zoom, audit=audit) as server, Client(server) as client:
+async def test_every_step_is_audited_with_the_approval_id(sandbox: Sandbox, clock: FixedClock, tmp_path: Path) -> None:
+    audit_log = str(tmp_path / "audit.jsonl")
+    async with human(sandbox, clock, audit_log=audit_log) as server, Client(server) as client:
         _, person = await first_call(client)
         await person.decide("approve")
         await client.call_tool("delete_meeting", MEETING)
@@ -204,13 +204,12 @@ async def test_every_step_is_audited_with_the_approval_id(zoom: ZoomClient, tmp_
     assert "Weekly design review" not in (tmp_path / "audit.jsonl").read_text()  # IDs only, no names
 
 
-async def test_write_calls_need_approval_only_with_writes(zoom: ZoomClient, sandbox: Sandbox) -> None:
+async def test_write_calls_need_approval_only_with_writes(sandbox: Sandbox, clock: FixedClock) -> None:
     arguments = {"meetingId": s.SCHEDULED_MEETING_ID, "topic": "Renamed"}
-    both = Policy(human=True, confirm="writes")
-    async with Client(build_server(CATALOG, zoom, policy=both)) as client:
+    async with running(sandbox, clock, confirm="human,writes") as app, Client(app.server) as client:
         gated = await client.call_tool("update_meeting", arguments)
     assert gated.structured_content["status"] == "approval_required" and sandbox.mutating_requests() == []
-    async with Client(build_server(CATALOG, zoom, policy=Policy(human=True))) as client:
+    async with running(sandbox, clock, confirm="human") as app, Client(app.server) as client:
         free = await client.call_tool("update_meeting", arguments)
     assert not free.is_error and len(sandbox.mutating_requests()) == 1
 
@@ -250,13 +249,13 @@ async def test_over_http_the_page_is_on_the_servers_origin_and_only_it_skips_the
             assert (await anonymous.get(f"{base}/approvals/not-a-real-id")).status_code == 404
 
 
-async def test_long_expired_approvals_are_forgotten(zoom: ZoomClient) -> None:
-    now = [1000.0]
-    approvals = Approvals(AuditLog(None), ttl=60, clock=lambda: now[0])
-    server = build_server(CATALOG, zoom, policy=Policy(human=True), approvals=approvals)
-    async with Client(server) as client:
+async def test_long_expired_approvals_are_forgotten(sandbox: Sandbox, clock: FixedClock) -> None:
+    env = {"ZOOM_MCP_APPROVAL_TTL": "60"}
+    async with running(sandbox, clock, env, confirm="human") as app, Client(app.server) as client:
+        approvals = app.approvals
+        assert approvals is not None
         old = (await client.call_tool("delete_meeting", MEETING)).structured_content["approval_url"]
-        now[0] += 500
+        clock.advance(500)
         await client.call_tool("delete_meeting", OTHER)
     assert approvals.get(old.rsplit("/", 1)[1]) is None and len(approvals._by_id) == 1
 

@@ -19,8 +19,8 @@ from mcp import Client
 
 import zoom_mcp.sandbox.seed as s
 from tests.test_approvals import MEETING, first_call, human
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.zoom import ZoomClient
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -71,10 +71,10 @@ def approve_in_browser(driver: Any, url: str, decision: str = "approve", screens
 
 
 async def test_a_person_approves_in_the_browser_and_the_call_runs_once(
-    zoom: ZoomClient, sandbox: Sandbox, browser: Any, tmp_path: Path
+    sandbox: Sandbox, clock: FixedClock, browser: Any, tmp_path: Path
 ) -> None:
     shot = SCREENSHOT if os.environ.get("ZOOM_MCP_UPDATE_SCREENSHOT") else tmp_path / "page.png"
-    async with human(zoom) as server, Client(server) as client:
+    async with human(sandbox, clock) as server, Client(server) as client:
         _, person = await first_call(client)
         seen = await anyio.to_thread.run_sync(approve_in_browser, browser, person.url, "approve", shot)
         assert "Weekly design review" in seen and "Approved" in seen
@@ -84,8 +84,8 @@ async def test_a_person_approves_in_the_browser_and_the_call_runs_once(
     assert [(r.method, r.operation) for r in sandbox.mutating_requests()] == [("DELETE", "delete_meeting")]
 
 
-async def test_deny_in_the_browser_sends_nothing(zoom: ZoomClient, sandbox: Sandbox, browser: Any) -> None:
-    async with human(zoom) as server, Client(server) as client:
+async def test_deny_in_the_browser_sends_nothing(sandbox: Sandbox, clock: FixedClock, browser: Any) -> None:
+    async with human(sandbox, clock) as server, Client(server) as client:
         _, person = await first_call(client)
         seen = await anyio.to_thread.run_sync(approve_in_browser, browser, person.url, "deny")
         assert "Denied" in seen
@@ -94,11 +94,11 @@ async def test_deny_in_the_browser_sends_nothing(zoom: ZoomClient, sandbox: Sand
 
 
 async def test_typing_the_wrong_name_in_the_browser_approves_nothing(
-    zoom: ZoomClient, sandbox: Sandbox, browser: Any
+    sandbox: Sandbox, clock: FixedClock, browser: Any
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    async with human(zoom) as server, Client(server) as client:
+    async with human(sandbox, clock) as server, Client(server) as client:
         _, person = await first_call(client)
 
         def mistype() -> str:
@@ -114,7 +114,7 @@ async def test_typing_the_wrong_name_in_the_browser_approves_nothing(
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_a_url_elicitation_client_opens_the_page_in_the_browser(
-    zoom: ZoomClient, sandbox: Sandbox, browser: Any, mode: str
+    sandbox: Sandbox, clock: FixedClock, browser: Any, mode: str
 ) -> None:
     async def open_url(context: Any, params: Any) -> types.ElicitResult:
         assert isinstance(params, types.ElicitRequestURLParams)
@@ -122,7 +122,7 @@ async def test_a_url_elicitation_client_opens_the_page_in_the_browser(
         return types.ElicitResult(action="accept")
 
     arguments = {"meetingId": s.SCHEDULED_MEETING_ID}
-    async with human(zoom) as server, Client(server, mode=mode, elicitation_callback=open_url) as client:
+    async with human(sandbox, clock) as server, Client(server, mode=mode, elicitation_callback=open_url) as client:
         result = await client.call_tool("delete_meeting", arguments)
     assert not result.is_error and "answered HTTP 204" in result.content[0].text
     assert [r.operation for r in sandbox.mutating_requests()] == ["delete_meeting"]

@@ -11,7 +11,7 @@ import pytest
 
 from zoom_mcp import __version__
 from zoom_mcp.api import Catalog
-from zoom_mcp.insights.tools import TASK_TOOLS
+from zoom_mcp.tasks.tools import TASK_TOOLS
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

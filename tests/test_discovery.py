@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import mcp_types as types
 import pytest
 from mcp import Client
+from mcp.server import Server
 
-from tests.conftest import CATALOG
-from zoom_mcp.insights.tools import TASK_TOOLS
-from zoom_mcp.safety import Policy
+from tests.conftest import CATALOG, running
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
-from zoom_mcp.zoom import ZoomClient
+from zoom_mcp.tasks.tools import TASK_TOOLS
 
 pytestmark = pytest.mark.anyio
 META = {"list_toolsets", "search_tools", "enable_toolset", "describe_tool", "call_tool"}
 
 
-def dynamic(zoom: ZoomClient, **kwargs: Any):
-    return build_server(CATALOG, zoom, dynamic=True, **kwargs)
+@asynccontextmanager
+async def dynamic(sandbox: Sandbox, clock: FixedClock, **flags: Any) -> AsyncIterator[Server]:
+    """`zoom-mcp --sandbox --dynamic --toolsets all [flags]`."""
+    async with running(sandbox, clock, dynamic=True, **flags) as app:
+        yield app.server
 
 
 def tokens(text: str) -> int:
@@ -30,8 +34,8 @@ def tokens(text: str) -> int:
     return len(bpe_openai.get_encoding("o200k_base").encode(text))
 
 
-async def test_dynamic_list_is_small_and_meta_only(zoom: ZoomClient) -> None:
-    async with Client(dynamic(zoom)) as client:
+async def test_dynamic_list_is_small_and_meta_only(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with dynamic(sandbox, clock) as server, Client(server) as client:
         listed = await client.list_tools()
         assert {t.name for t in listed.tools} == META
         assert "search_tools" in (client.instructions or "")
@@ -40,14 +44,14 @@ async def test_dynamic_list_is_small_and_meta_only(zoom: ZoomClient) -> None:
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
-async def test_enable_toolset_adds_typed_tools_and_notifies(zoom: ZoomClient, mode: str) -> None:
+async def test_enable_toolset_adds_typed_tools_and_notifies(sandbox: Sandbox, clock: FixedClock, mode: str) -> None:
     notices: list[str] = []
 
     async def on_message(message: Any) -> None:
         if isinstance(message, types.ServerNotification):
             notices.append(message.method)
 
-    async with Client(dynamic(zoom), mode=mode, message_handler=on_message) as client:
+    async with dynamic(sandbox, clock) as server, Client(server, mode=mode, message_handler=on_message) as client:
         sets = (await client.call_tool("list_toolsets", {})).structured_content["toolsets"]
         assert {row["toolset"] for row in sets} == set(CATALOG.toolsets)
         assert all(row["enabled"] is False for row in sets)
@@ -63,8 +67,8 @@ async def test_enable_toolset_adds_typed_tools_and_notifies(zoom: ZoomClient, mo
         assert "notifications/tools/list_changed" in notices
 
 
-async def test_task_tools_are_found_described_and_called_by_name(zoom: ZoomClient) -> None:
-    async with Client(dynamic(zoom)) as client:
+async def test_task_tools_are_found_described_and_called_by_name(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with dynamic(sandbox, clock) as server, Client(server) as client:
         found = await client.call_tool("search_tools", {"query": "search what was said"})
         assert "search_recordings" in [row["name"] for row in found.structured_content["tools"]][:3]
         described = await client.call_tool("describe_tool", {"name": "read_meeting_transcript"})
@@ -77,8 +81,8 @@ async def test_task_tools_are_found_described_and_called_by_name(zoom: ZoomClien
         assert not read.is_error and read.structured_content["turns"][0]["speaker"] == "Alex Rivera"
 
 
-async def test_describe_and_call_go_through_the_same_checks(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with Client(dynamic(zoom)) as client:
+async def test_describe_and_call_go_through_the_same_checks(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with dynamic(sandbox, clock) as server, Client(server) as client:
         described = (await client.call_tool("describe_tool", {"name": "delete_meeting"})).structured_content
         assert described["safety"] == "destructive" and "confirmation_token" in described["input_schema"]["properties"]
         missing = await client.call_tool("call_tool", {"name": "get_meeting", "arguments": {}})
@@ -98,8 +102,8 @@ async def test_describe_and_call_go_through_the_same_checks(zoom: ZoomClient, sa
         assert unknown.is_error and "search_tools" in unknown.content[0].text
 
 
-async def test_policy_still_applies_in_dynamic_mode(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with Client(dynamic(zoom, policy=Policy(read_only=True))) as client:
+async def test_policy_still_applies_in_dynamic_mode(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with dynamic(sandbox, clock, read_only=True) as server, Client(server) as client:
         found = (await client.call_tool("search_tools", {"query": "delete meeting"})).structured_content["tools"]
         assert all(row["safety"] == "read" for row in found)
         refused = await client.call_tool("call_tool", {"name": "delete_meeting", "arguments": {"meetingId": 1}})
@@ -161,9 +165,9 @@ SEARCHES = [
 ]
 
 
-async def test_search_finds_the_right_tool_in_the_top_three(zoom: ZoomClient) -> None:
+async def test_search_finds_the_right_tool_in_the_top_three(sandbox: Sandbox, clock: FixedClock) -> None:
     misses = []
-    async with Client(dynamic(zoom)) as client:
+    async with dynamic(sandbox, clock) as server, Client(server) as client:
         for query, expected in SEARCHES:
             found = await client.call_tool("search_tools", {"query": query, "limit": 3})
             top = [row["name"] for row in found.structured_content["tools"]]

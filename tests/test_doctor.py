@@ -18,8 +18,8 @@ from mcp import Client
 from tests.conftest import CATALOG
 from tests.http_sandbox import serve_sandbox, zoom_env
 from zoom_mcp.api.scopes import authorized
-from zoom_mcp.config import load_safety, load_settings
-from zoom_mcp.runtime import running_server
+from zoom_mcp.app.assemble import assemble
+from zoom_mcp.app.settings import load
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,9 +99,8 @@ def test_the_sandbox_refuses_calls_outside_the_tokens_scopes() -> None:
 @pytest.mark.anyio
 async def test_hide_unauthorized_lists_only_the_tools_the_scopes_allow() -> None:
     with serve_sandbox(without_recordings()) as base:
-        settings = load_settings(zoom_env(base))
-        safety = load_safety({}, toolsets="all", hide_unauthorized=True)
-        async with running_server(settings, safety) as server, Client(server) as client:
+        settings = load(zoom_env(base), flags={"toolsets": "all", "hide_unauthorized": True})
+        async with assemble(settings) as app, Client(app.server) as client:
             names = {t.name for t in (await client.list_tools()).tools}
             refused = await client.call_tool("list_user_recordings", {"userId": "me"})
     recording_tools = {op.name for op in CATALOG if op.toolset == "recordings"}

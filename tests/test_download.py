@@ -15,8 +15,9 @@ import anyio
 import pytest
 
 from tests.http_sandbox import serve_asgi
-from zoom_mcp.zoom import BearerAuth, ZoomClient
-from zoom_mcp.zoom.download import AllowList, DownloadLimits, DownloadRefused
+from zoom_mcp.client import BearerAuth, ZoomClient
+from zoom_mcp.client.download import AllowList, DownloadLimits
+from zoom_mcp.errors import DownloadRefused
 
 pytestmark = pytest.mark.anyio
 TOKEN = "secret-download-token"

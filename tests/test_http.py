@@ -19,7 +19,7 @@ from mcp.client.streamable_http import streamable_http_client
 import zoom_mcp.sandbox.seed as s
 from tests.conftest import CATALOG
 from tests.http_server import zoom_mcp_http
-from zoom_mcp.insights.tools import TASK_TOOLS
+from zoom_mcp.tasks.tools import TASK_TOOLS
 
 pytestmark = pytest.mark.anyio
 TOKEN = "test-token-3f9a"
@@ -181,11 +181,13 @@ async def test_graceful_shutdown_lets_an_in_flight_call_finish() -> None:
 
 
 def test_auth_token_from_a_file_and_a_clear_error_for_a_missing_file(tmp_path) -> None:
-    from zoom_mcp.config import ConfigError, load_transport
+    from zoom_mcp.app.settings import load
+    from zoom_mcp.errors import ConfigError
 
     token_file = tmp_path / "token"
     token_file.write_text("from-a-file\n")
-    settings = load_transport({}, transport="http", host="0.0.0.0", token_file=str(token_file))
-    assert settings.token == "from-a-file" and "from-a-file" not in repr(settings)
+    flags = {"transport": "http", "host": "0.0.0.0", "auth_token_file": str(token_file)}
+    settings = load({}, flags=flags)
+    assert settings.auth_token == "from-a-file" and "from-a-file" not in repr(settings)
     with pytest.raises(ConfigError, match="cannot read the auth token file"):
-        load_transport({}, transport="http", token_file=str(tmp_path / "missing"))
+        load({}, flags={"transport": "http", "auth_token_file": str(tmp_path / "missing")})

@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from tests.conftest import CATALOG
-from zoom_mcp.config import load_settings
-from zoom_mcp.insights.index import Passage, TranscriptIndex, fts_query
-from zoom_mcp.runtime import client_for
+from tests.conftest import running, sandbox_settings
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
+from zoom_mcp.tasks.index import Passage, TranscriptIndex, fts_query
 
 pytestmark = pytest.mark.anyio
 
@@ -82,16 +80,14 @@ def test_an_existing_index_readable_by_others_is_tightened(tmp_path: Path) -> No
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-async def test_a_second_server_on_the_same_index_file_downloads_nothing(tmp_path: Path) -> None:
-    settings = load_settings({"ZOOM_MCP_INDEX": str(tmp_path / "i.sqlite")}, sandbox=True)
-    assert settings.index_path
+async def test_a_second_server_on_the_same_index_file_downloads_nothing(tmp_path: Path, clock: FixedClock) -> None:
+    settings = sandbox_settings({"ZOOM_MCP_INDEX": str(tmp_path / "i.sqlite")})
+    assert settings.index
     counts = []
     for _ in range(2):
-        sandbox = Sandbox()
-        index = TranscriptIndex(settings.index_path)
-        async with client_for(settings, sandbox) as zoom, Client(build_server(CATALOG, zoom, index=index)) as mcp:
+        sandbox = Sandbox(clock=clock)
+        async with running(sandbox, clock, settings=settings) as app, Client(app.server) as mcp:
             result = await mcp.call_tool("search_recordings", {"query": "launch date"})
             assert result.structured_content["hits"][0]["topic"] == "Launch retro"
-        index.close()
         counts.append(sum(1 for r in sandbox.requests if r.raw_path.startswith("/rec/")))
     assert counts[0] >= 3 and counts[1] == 0

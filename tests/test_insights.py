@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import jsonschema
@@ -13,13 +13,11 @@ from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 
 import zoom_mcp.sandbox.seed as s
-from tests.conftest import CATALOG
-from zoom_mcp.insights.context import meeting_uri
-from zoom_mcp.insights.tools import TASK_TOOLS
-from zoom_mcp.safety import Policy
+from tests.conftest import running
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
-from zoom_mcp.zoom import ZoomClient
+from zoom_mcp.tasks.resources import meeting_uri
+from zoom_mcp.tasks.tools import TASK_TOOLS
 
 pytestmark = pytest.mark.anyio
 
@@ -180,8 +178,8 @@ async def test_search_counts_meetings_without_transcripts(mcp: Client) -> None:
     assert f"{data['meetings_without_transcript']} had no transcript" in result.content[0].text
 
 
-async def test_a_four_month_range_is_searched_in_four_windows(mcp: Client, sandbox: Sandbox) -> None:
-    today = datetime.now(UTC).date()
+async def test_a_four_month_range_is_searched_in_four_windows(mcp: Client, sandbox: Sandbox, clock: FixedClock) -> None:
+    today = clock.today()
     start = (today.replace(day=1) - timedelta(days=85)).replace(day=1)
     end = _month_end(_add_months(start, 3))
     sandbox.reset_log()
@@ -288,13 +286,11 @@ async def test_task_tools_are_listed_first_and_follow_the_toolset_filter(server:
     assert names[:3] == ["search_recordings", "read_meeting_transcript", "get_meeting_brief"]
 
 
-async def test_the_toolset_filter_and_tool_list_apply_to_task_tools(zoom: ZoomClient) -> None:
-    without = build_server(CATALOG, zoom, sandbox=True, policy=Policy(toolsets=frozenset({"meetings"})))
-    async with Client(without) as client:
+async def test_the_toolset_filter_and_tool_list_apply_to_task_tools(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with running(sandbox, clock, toolsets="meetings") as app, Client(app.server) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         refused = await client.call_tool("search_recordings", {"query": "budget"})
     assert not names & set(TASK_TOOLS)
     assert refused.is_error and "toolset 'recordings', which is not enabled" in refused.content[0].text
-    only = build_server(CATALOG, zoom, sandbox=True, policy=Policy(tools=frozenset({"get_meeting_brief"})))
-    async with Client(only) as client:
+    async with running(sandbox, clock, tools="get_meeting_brief") as app, Client(app.server) as client:
         assert [t.name for t in (await client.list_tools()).tools] == ["get_meeting_brief"]

@@ -3,30 +3,46 @@ transcript, meetings without transcript or with captions only, and downloads acr
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from mcp import Client
 
 import zoom_mcp.sandbox.history as h
-from tests.conftest import CATALOG
+from tests.conftest import running
 from tests.http_sandbox import serve_asgi
 from tests.test_insights import call, downloads, read_all_pages
-from zoom_mcp.config import load_settings
-from zoom_mcp.runtime import client_for
+from zoom_mcp.clock import Clock, FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
 
 pytestmark = pytest.mark.anyio
 
+# Days whose month windows once broke a test: the 1st and 2nd of a month, the last minutes of a year,
+# a leap day, and an ordinary day.
+AWKWARD_DAYS = [
+    "2026-12-01T08:00:00Z",
+    "2026-12-02T23:30:00Z",
+    "2026-12-31T23:58:30Z",
+    "2027-03-01T00:00:10Z",
+    "2028-02-29T12:00:00Z",
+    "2026-06-17T15:04:05Z",
+]
 
-def days_back(days: int) -> str:
-    return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
+
+def days_back(clock: Clock, days: int) -> str:
+    return (clock.today() - timedelta(days=days)).isoformat()
 
 
-async def test_search_finds_the_decision_with_meeting_speaker_and_time(mcp: Client, sandbox: Sandbox) -> None:
-    arguments = {"query": "Orion launch September", "from": days_back(h.HISTORY_DAYS + 5)}
+def first_of_month(day: date, months_back: int) -> date:
+    month = day.month - 1 - months_back
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+async def test_search_finds_the_decision_with_meeting_speaker_and_time(
+    mcp: Client, sandbox: Sandbox, clock: FixedClock
+) -> None:
+    arguments = {"query": "Orion launch September", "from": days_back(clock, h.HISTORY_DAYS + 5)}
     first = await call(mcp, "search_recordings", arguments)
     top = first.structured_content["hits"][0]
     assert (top["meeting_uuid"], top["topic"], top["speaker"], top["at"]) == (
@@ -35,7 +51,7 @@ async def test_search_finds_the_decision_with_meeting_speaker_and_time(mcp: Clie
         h.DECISION_SPEAKER,
         "00:30:47",
     )
-    assert top["date"] == days_back(h.DECISION_DAYS_AGO) and "**Orion**" in top["snippet"]
+    assert top["date"] == days_back(clock, h.DECISION_DAYS_AGO) and "**Orion**" in top["snippet"]
     assert first.structured_content["meetings_searched"] >= 25  # Alex's four months
     fetched = downloads(sandbox)
     again = await call(mcp, "search_recordings", arguments)
@@ -43,11 +59,19 @@ async def test_search_finds_the_decision_with_meeting_speaker_and_time(mcp: Clie
     assert downloads(sandbox) == fetched and again.structured_content["files_downloaded"] == 0
 
 
-async def test_four_months_are_searched_in_four_windows_with_meetings_from_each(mcp: Client, sandbox: Sandbox) -> None:
-    today = datetime.now(UTC).date()
-    start = (today.replace(day=1) - timedelta(days=80)).replace(day=1)
-    sandbox.reset_log()
-    result = await call(mcp, "search_recordings", {"query": "weekly", "from": start.isoformat()})
+@pytest.mark.parametrize("pinned", AWKWARD_DAYS)
+async def test_four_months_are_searched_in_four_windows_with_meetings_from_each(pinned: str) -> None:
+    """Four calendar months, each with a week of the series in it: the current month when a week of it
+    has passed, else the four before it."""
+    clock = FixedClock(pinned)
+    sandbox = Sandbox(clock=clock)
+    today = clock.today()
+    end = today if today.day >= 8 else today.replace(day=1) - timedelta(days=1)
+    start = first_of_month(end, 3)
+    async with running(sandbox, clock) as app, Client(app.server) as mcp:
+        sandbox.reset_log()
+        arguments = {"query": "weekly", "from": start.isoformat(), "to": end.isoformat()}
+        result = await call(mcp, "search_recordings", arguments)
     data = result.structured_content
     assert data["windows"] == 4
     windows = [r for r in sandbox.requests if r.operation == "list_user_recordings"]
@@ -94,14 +118,13 @@ class HeaderRecorder:
         await self.app(scope, receive, send)
 
 
-async def test_the_token_never_reaches_the_storage_host_a_download_redirects_to(sandbox: Sandbox) -> None:
+async def test_the_token_never_reaches_the_storage_host_a_download_redirects_to(
+    sandbox: Sandbox, clock: FixedClock
+) -> None:
     storage = HeaderRecorder(sandbox.app)
     with serve_asgi(storage) as storage_url:
         sandbox.download_redirect = storage_url
-        async with (
-            client_for(load_settings({}, sandbox=True), sandbox) as zoom,
-            Client(build_server(CATALOG, zoom)) as mcp,
-        ):
+        async with running(sandbox, clock) as app, Client(app.server) as mcp:
             result = await call(mcp, "read_meeting_transcript", {"meeting_id": h.DECISION_UUID})
     assert any("Orion" in t["text"] for t in result.structured_content["turns"])
     assert [r.status for r in sandbox.requests if r.raw_path.startswith("/rec/download/")] == [302]
@@ -111,13 +134,13 @@ async def test_the_token_never_reaches_the_storage_host_a_download_redirects_to(
     assert authorization == "" and "access_token" not in query and "sandbox-token" not in query
 
 
-async def test_off_list_and_oversized_downloads_are_refused(sandbox: Sandbox) -> None:
+async def test_off_list_and_oversized_downloads_are_refused(sandbox: Sandbox, clock: FixedClock) -> None:
     meeting = sandbox.state.recordings[h.DECISION_UUID]
     for f in meeting["recording_files"]:
         if f["file_type"] == "TRANSCRIPT":
             f["download_url"] = "https://files.example.net/rec/download/x?access_token=abc"
-    settings = load_settings({"ZOOM_MCP_MAX_DOWNLOAD_MB": "0.01"}, sandbox=True)
-    async with client_for(settings, sandbox) as zoom, Client(build_server(CATALOG, zoom)) as mcp:
+    env = {"ZOOM_MCP_MAX_DOWNLOAD_MB": "0.01"}
+    async with running(sandbox, clock, env) as app, Client(app.server) as mcp:
         off_list = await mcp.call_tool("read_meeting_transcript", {"meeting_id": h.DECISION_UUID})
         too_big = await mcp.call_tool("read_meeting_transcript", {"meeting_id": h.LONG_TRANSCRIPT_UUID})
     assert off_list.is_error and "not one of Zoom's download hosts" in off_list.content[0].text

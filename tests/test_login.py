@@ -16,10 +16,10 @@ import pytest
 from tests.http_sandbox import serve_sandbox
 from zoom_mcp.api import load_catalog
 from zoom_mcp.api.serialize import build_request
+from zoom_mcp.client import ZoomClient
+from zoom_mcp.client.auth import UserOAuth
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 from zoom_mcp.sandbox.transport import SandboxTransport
-from zoom_mcp.zoom import ZoomClient
-from zoom_mcp.zoom.auth import UserOAuth
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
 import httpx2
 import pytest
 from mcp import Client
 
+from tests.conftest import PINNED, running
 from zoom_mcp.api import Catalog
 from zoom_mcp.api.validate import problems_in
-from zoom_mcp.server import build_server
+from zoom_mcp.app.settings import load
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.server.results import conform
-from zoom_mcp.zoom import BearerAuth, ZoomClient
 
 pytestmark = pytest.mark.anyio
 
@@ -59,12 +63,25 @@ def test_conform_leaves_out_only_what_breaks_the_schema(catalog: Catalog) -> Non
     assert problems_in(op.output_schema, repaired) == []
 
 
+@asynccontextmanager
+async def zoom_answering(handler: Callable[[httpx2.Request], httpx2.Response]) -> AsyncIterator[Client]:
+    """The server with a ready token, whose Zoom is `handler` (in place of the network)."""
+    settings = load(
+        {"ZOOM_ACCESS_TOKEN": "t", "ZOOM_API_BASE_URL": "https://zoom.invalid/v2"}, flags={"toolsets": "all"}
+    )
+    transport = httpx2.MockTransport(handler)
+    async with (
+        running(None, FixedClock(PINNED), settings=settings, transport=transport) as app,
+        Client(app.server) as mcp,
+    ):
+        yield mcp
+
+
 async def test_off_schema_answer_reaches_the_client_intact(catalog: Catalog) -> None:
     def zoom(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(200, json=OFF_SCHEMA_RECORDING)
 
-    client = ZoomClient("https://zoom.invalid/v2", BearerAuth("t"), transport=httpx2.MockTransport(zoom))
-    async with client, Client(build_server(catalog, client)) as mcp:
+    async with zoom_answering(zoom) as mcp:
         result = await mcp.call_tool("get_meeting_recordings", {"meetingId": "85746065"})
     assert not result.is_error
     assert result.structured_content == OFF_SCHEMA_RECORDING
@@ -74,7 +91,6 @@ async def test_malformed_body_is_a_clear_tool_error(catalog: Catalog) -> None:
     def zoom(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(200, content=b"<html>gateway</html>")
 
-    client = ZoomClient("https://zoom.invalid/v2", BearerAuth("t"), transport=httpx2.MockTransport(zoom))
-    async with client, Client(build_server(catalog, client)) as mcp:
+    async with zoom_answering(zoom) as mcp:
         result = await mcp.call_tool("get_meeting", {"meetingId": 1})
     assert result.is_error and "not JSON" in result.content[0].text

@@ -4,71 +4,57 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import anyio
-import httpx2
 import pytest
 from mcp import Client
 
 import zoom_mcp.sandbox.seed as s
-from tests.conftest import CATALOG
-from tests.http_sandbox import serve_sandbox
-from zoom_mcp.safety import Policy
-from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
-from zoom_mcp.sandbox.identity import BASE_URL as SANDBOX_BASE_URL
-from zoom_mcp.sandbox.identity import TOKEN_URL as SANDBOX_TOKEN_URL
-from zoom_mcp.sandbox.transport import SandboxTransport
-from zoom_mcp.server import build_server
-from zoom_mcp.zoom import ServerToServerOAuth, ZoomClient
-from zoom_mcp.zoom.pacing import Pacer
-from zoom_mcp.zoom.retry import RetryPolicy, retry_after_seconds
+from tests.conftest import CATALOG, PINNED, running, sandbox_settings
+from tests.http_sandbox import serve_sandbox, zoom_env
+from zoom_mcp.app.settings import load
+from zoom_mcp.client.retry import RetryPolicy, retry_after_seconds
+from zoom_mcp.clock import Clock, FixedClock
+from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 
-FAST = RetryPolicy(max_attempts=4, max_total=30, base_delay=0.001, max_delay=0.01)
+
+def pinned() -> tuple[Sandbox, FixedClock]:
+    """A sandbox and the server's clock, pinned together: retries and pacing wait in virtual time."""
+    clock = FixedClock(PINNED)
+    return Sandbox(clock=clock), clock
 
 
-class Sleeps:
-    """Records every wait the client asks for, and waits only a moment."""
+class FrozenClock(FixedClock):
+    """Time that never moves, even when the client sleeps: each wait asked for is a scheduled send time."""
 
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
         await anyio.sleep(0)
 
 
 @asynccontextmanager
 async def session(
     sandbox: Sandbox,
+    clock: Clock,
     *,
     base: str | None = None,
     timeout: float = 30,
-    pacer: Pacer | None = None,
-    sleep: Sleeps | None = None,
-    retry: RetryPolicy = FAST,
+    env: dict[str, str] | None = None,
     mode: str = "auto",
 ) -> AsyncIterator[Client]:
-    """An MCP session whose shared client reaches the sandbox in-process, or over HTTP at `base`."""
-    auth = ServerToServerOAuth(
-        SANDBOX_CREDENTIALS.account_id,
-        SANDBOX_CREDENTIALS.client_id,
-        SANDBOX_CREDENTIALS.client_secret,
-        f"{base}/oauth/token" if base else SANDBOX_TOKEN_URL,
-    )
-    client = ZoomClient(
-        f"{base}/v2" if base else SANDBOX_BASE_URL,
-        auth,
-        transport=None if base else SandboxTransport(sandbox),
-        timeout=httpx2.Timeout(timeout, connect=5),
-        retry=retry,
-        pacer=pacer,
-        sleep=sleep or Sleeps(),
-    )
-    async with client, Client(build_server(CATALOG, client, policy=Policy(confirm="off")), mode=mode) as mcp:
-        yield mcp
+    """`zoom-mcp --sandbox --confirm off` (or, with `base`, pointed at the sandbox served over HTTP)."""
+    environment = {"ZOOM_MCP_READ_TIMEOUT": str(timeout), **(env or {})}
+    if base:
+        settings = load({**zoom_env(base), **environment}, flags={"confirm": "off", "toolsets": "all"})
+        async with running(None, clock, settings=settings) as app, Client(app.server, mode=mode) as mcp:
+            yield mcp
+    else:
+        settings = sandbox_settings(environment, confirm="off")
+        async with running(sandbox, clock, settings=settings) as app, Client(app.server, mode=mode) as mcp:
+            yield mcp
 
 
 def attempts(sandbox: Sandbox, name: str) -> int:
@@ -80,19 +66,20 @@ CREATE = {"userId": "me", "topic": "Retro", "type": 2, "start_time": "2030-01-01
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 async def test_get_recovers_from_5xx_with_backoff(status: int) -> None:
-    sandbox, sleeps = Sandbox(), Sleeps()
+    sandbox, clock = pinned()
     sandbox.faults.add("status", status=status, times=2, operation="get_meeting")
-    async with session(sandbox, sleep=sleeps) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
     assert not result.is_error, result.content
     assert attempts(sandbox, "get_meeting") == 3
-    assert len(sleeps.waits) == 2 and all(0 <= w <= 0.01 for w in sleeps.waits)
+    base = RetryPolicy().base_delay  # full jitter: uniform in [0, base * 2**(attempt - 1)]
+    assert len(clock.slept) == 2 and all(0 <= w <= base * 2**n for n, w in enumerate(clock.slept))
 
 
 async def test_post_is_never_repeated_after_a_5xx() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("status", status=503, times=1, operation="create_meeting")
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("create_meeting", CREATE)
     assert result.is_error
     text = result.content[0].text
@@ -101,20 +88,20 @@ async def test_post_is_never_repeated_after_a_5xx() -> None:
 
 
 async def test_rate_limit_waits_for_retry_after_then_retries_even_a_post() -> None:
-    sandbox, sleeps = Sandbox(), Sleeps()
+    sandbox, clock = pinned()
     sandbox.faults.add("rate_limit", retry_after=2, times=2, operation="create_meeting")
-    async with session(sandbox, sleep=sleeps) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("create_meeting", CREATE)
     assert not result.is_error, result.content
     assert attempts(sandbox, "create_meeting") == 3
-    assert sleeps.waits == [2.0, 2.0]
+    assert clock.slept == [2.0, 2.0]
     assert len([m for m in sandbox.state.meetings.values() if m["topic"] == "Retro"]) == 1
 
 
 async def test_persistent_rate_limit_gives_up_with_a_clear_message() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("rate_limit", retry_after=1, times=99)
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("list_user_recordings", {"userId": "me"})
     text = result.content[0].text
     assert result.is_error and "HTTP 429" in text and "4 attempts" in text and "rate limit persisted" in text
@@ -122,18 +109,18 @@ async def test_persistent_rate_limit_gives_up_with_a_clear_message() -> None:
 
 
 async def test_retry_after_beyond_the_budget_is_not_waited_for() -> None:
-    sandbox, sleeps = Sandbox(), Sleeps()
+    sandbox, clock = pinned()
     sandbox.faults.add("rate_limit", retry_after=3600, times=1)
-    async with session(sandbox, sleep=sleeps) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
     assert result.is_error and "beyond the retry budget" in result.content[0].text
-    assert sleeps.waits == [] and attempts(sandbox, "get_meeting") == 1
+    assert clock.slept == [] and attempts(sandbox, "get_meeting") == 1
 
 
 async def test_post_is_retried_when_the_connection_was_refused() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("refuse", times=2, operation="create_meeting")
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("create_meeting", CREATE)
     assert not result.is_error, result.content
     assert attempts(sandbox, "create_meeting") == 1  # the refused tries never reached the sandbox
@@ -141,9 +128,9 @@ async def test_post_is_retried_when_the_connection_was_refused() -> None:
 
 
 async def test_refused_connection_that_persists_says_nothing_was_applied() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("refuse", times=99, operation="create_meeting")
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("create_meeting", CREATE)
     text = result.content[0].text
     assert result.is_error and "4 attempts" in text and "never reached Zoom, so nothing was applied" in text
@@ -151,11 +138,11 @@ async def test_refused_connection_that_persists_says_nothing_was_applied() -> No
 
 @pytest.mark.parametrize("over_http", [False, True])
 async def test_dropped_connection_retries_a_get_but_not_a_post(over_http: bool) -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("drop", times=1, operation="get_meeting")
     sandbox.faults.add("drop", times=1, operation="create_meeting")
     with serve_sandbox(sandbox) as base:
-        async with session(sandbox, base=base if over_http else None) as mcp:
+        async with session(sandbox, clock, base=base if over_http else None) as mcp:
             got = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
             created = await mcp.call_tool("create_meeting", CREATE)
     assert not got.is_error and attempts(sandbox, "get_meeting") == 2
@@ -164,19 +151,19 @@ async def test_dropped_connection_retries_a_get_but_not_a_post(over_http: bool) 
 
 
 async def test_read_timeout_over_http_is_retried_for_a_get() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("delay", seconds=5, times=1, operation="get_meeting")
     with serve_sandbox(sandbox) as base:
-        async with session(sandbox, base=base, timeout=0.3) as mcp:
+        async with session(sandbox, clock, base=base, timeout=0.3) as mcp:
             result = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
     assert not result.is_error, result.content
     assert attempts(sandbox, "get_meeting") == 2
 
 
 async def test_malformed_body_is_a_clear_error_and_the_server_keeps_serving() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("malformed", times=1)
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         bad = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
         good = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
     assert bad.is_error and "not JSON" in bad.content[0].text
@@ -184,8 +171,8 @@ async def test_malformed_body_is_a_clear_error_and_the_server_keeps_serving() ->
 
 
 async def test_fifty_concurrent_calls_meeting_a_stale_token_refresh_it_once() -> None:
-    sandbox = Sandbox()
-    async with session(sandbox) as mcp:
+    sandbox, clock = pinned()
+    async with session(sandbox, clock) as mcp:
         await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
         sandbox.expire_tokens()
         sandbox.reset_log()
@@ -203,18 +190,18 @@ async def test_fifty_concurrent_calls_meeting_a_stale_token_refresh_it_once() ->
 
 
 async def test_expired_token_fault_triggers_one_refresh_and_one_retry() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("expired_token", times=1, operation="get_meeting")
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
     assert not result.is_error
     assert sandbox.token_requests == 2 and attempts(sandbox, "get_meeting") == 2
 
 
 async def test_persistent_401_is_a_credentials_problem_not_a_loop() -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("expired_token", times=99, operation="get_meeting")
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("get_meeting", {"meetingId": s.SCHEDULED_MEETING_ID})
     assert result.is_error and "ZOOM_CLIENT_ID" in result.content[0].text
     assert sandbox.token_requests == 2 and attempts(sandbox, "get_meeting") == 2
@@ -222,16 +209,16 @@ async def test_persistent_401_is_a_credentials_problem_not_a_loop() -> None:
 
 async def test_pacing_keeps_a_burst_of_heavy_calls_within_the_rate() -> None:
     """200 concurrent Heavy calls, Heavy paced at 10/s: after a burst of one second's worth, 10 per second."""
-    sandbox, sleeps = Sandbox(), Sleeps()
-    frozen = [1000.0]
-    pacer = Pacer({"HEAVY": 10.0, "LIGHT": 1000.0}, clock=lambda: frozen[0], sleep=sleeps)
+    clock = FrozenClock(PINNED)
+    sandbox = Sandbox(clock=clock)
     assert CATALOG.get("get_device").rate_limit == "HEAVY"
-    async with session(sandbox, pacer=pacer) as mcp, anyio.create_task_group() as tg:
+    rates = {"ZOOM_MCP_RATE_LIMITS": "heavy=10,light=1000"}
+    async with session(sandbox, clock, env=rates) as mcp, anyio.create_task_group() as tg:
         for _ in range(200):
             tg.start_soon(mcp.call_tool, "get_device", {"deviceId": s.ZOOM_ROOM_DEVICE_ID})
     assert attempts(sandbox, "get_device") == 200
     # Virtual time does not move, so each call's wait is its scheduled send time.
-    times = sorted([0.0] * (200 - len(sleeps.waits)) + sleeps.waits)
+    times = sorted([0.0] * (200 - len(clock.slept)) + clock.slept)
     for start in times:
         in_window = sum(1 for t in times if start <= t < start + 1.0)
         assert in_window <= (10 + 10 if start == 0 else 10), start
@@ -239,7 +226,7 @@ async def test_pacing_keeps_a_burst_of_heavy_calls_within_the_rate() -> None:
 
 
 def test_rate_plans_and_overrides() -> None:
-    from zoom_mcp.zoom.pacing import parse_rates
+    from zoom_mcp.client.pacing import parse_rates
 
     assert parse_rates("business")["HEAVY"] == 40
     assert parse_rates("pro", "heavy=5, light=50") == {**parse_rates("pro"), "HEAVY": 5.0, "LIGHT": 50.0}
@@ -259,14 +246,14 @@ def test_retry_after_formats(header: str, seconds: float | None) -> None:
 
 
 async def test_all_pages_follows_tokens_and_stops_at_the_cap() -> None:
-    sandbox = Sandbox()
-    span = {"from": (datetime.now(UTC) - timedelta(days=20)).date().isoformat()}
+    sandbox, clock = pinned()
+    span = {"from": (clock.today() - timedelta(days=20)).isoformat()}
     progress: list[tuple[float, str | None]] = []
 
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
         progress.append((value, message))
 
-    async with session(sandbox) as mcp:
+    async with session(sandbox, clock) as mcp:
         whole = await mcp.call_tool("list_user_recordings", {"userId": "me", **span, "page_size": 1, "all_pages": True})
         capped = await mcp.call_tool(
             "list_user_recordings",
@@ -287,8 +274,8 @@ async def test_all_pages_follows_tokens_and_stops_at_the_cap() -> None:
 
 
 async def test_a_four_month_range_is_fetched_in_four_month_windows() -> None:
-    sandbox = Sandbox()
-    async with session(sandbox) as mcp:
+    sandbox, clock = pinned()
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool("list_user_recordings", {"userId": "me", "from": "2026-07-01", "to": "2026-10-31"})
     assert not result.is_error, result.content
     windows = [(r.query["from"], r.query["to"]) for r in sandbox.requests if r.operation == "list_user_recordings"]
@@ -303,9 +290,9 @@ async def test_a_four_month_range_is_fetched_in_four_month_windows() -> None:
 
 
 async def test_merged_windows_contain_every_recording() -> None:
-    sandbox = Sandbox()
-    today = datetime.now(UTC).date()
-    async with session(sandbox) as mcp:
+    sandbox, clock = pinned()
+    today: date = clock.today()
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool(
             "list_user_recordings",
             {"userId": "me", "from": (today - timedelta(days=75)).isoformat(), "to": today.isoformat()},
@@ -318,8 +305,8 @@ async def test_merged_windows_contain_every_recording() -> None:
 
 
 async def test_statistics_over_more_than_seven_days_are_refused_not_summed() -> None:
-    sandbox = Sandbox()
-    async with session(sandbox) as mcp:
+    sandbox, clock = pinned()
+    async with session(sandbox, clock) as mcp:
         result = await mcp.call_tool(
             "get_archived_file_statistics", {"from": "2026-10-01T00:00:00Z", "to": "2026-10-20T00:00:00Z"}
         )
@@ -336,10 +323,10 @@ async def _cancel_slow_call(mcp: Client) -> None:
 @pytest.mark.parametrize("mode", ["legacy", "auto"])  # notifications/cancelled, and 2026-07-28's structural cancel
 @pytest.mark.parametrize("over_http", [False, True])
 async def test_cancelling_a_call_abandons_the_upstream_request(over_http: bool, mode: str) -> None:
-    sandbox = Sandbox()
+    sandbox, clock = pinned()
     sandbox.faults.add("delay", seconds=30, times=1, operation="get_meeting")
     with serve_sandbox(sandbox) as base:
-        async with session(sandbox, base=base if over_http else None, mode=mode) as mcp:
+        async with session(sandbox, clock, base=base if over_http else None, mode=mode) as mcp:
             await _cancel_slow_call(mcp)
             with anyio.fail_after(10):
                 while sandbox.in_flight or not sandbox.abandoned:

@@ -10,13 +10,13 @@ import mcp_types as types
 import pytest
 from mcp import Client
 
-from tests.conftest import CATALOG
+from tests.conftest import CATALOG, running
 from tests.tool_calls import CALLS
-from zoom_mcp.insights.tools import TASK_TOOLS
-from zoom_mcp.safety import AuditLog, ConfirmationTokens, Policy
+from zoom_mcp.clock import FixedClock
+from zoom_mcp.errors import ConfigError
+from zoom_mcp.inventory import Inventory, Selection
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import build_server
-from zoom_mcp.zoom import ZoomClient
+from zoom_mcp.tasks.tools import TASK_TOOLS
 
 pytestmark = pytest.mark.anyio
 
@@ -343,12 +343,10 @@ async def test_token_for_one_tool_is_refused_by_another(mcp: Client, sandbox: Sa
     assert sandbox.mutating_requests() == []
 
 
-async def test_expired_token_is_refused(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    clock = [1_000_000.0]
-    tokens = ConfirmationTokens(ttl=300, clock=lambda: clock[0])
-    async with Client(build_server(CATALOG, zoom, tokens=tokens)) as client:
+async def test_expired_token_is_refused(clock: FixedClock, sandbox: Sandbox) -> None:
+    async with running(sandbox, clock) as app, Client(app.server) as client:
         first = await client.call_tool("delete_h323_device", {"deviceId": "h323dev1"})
-        clock[0] += 301
+        clock.advance(301)
         late = await client.call_tool(
             "delete_h323_device",
             {"deviceId": "h323dev1", "confirmation_token": first.structured_content["confirmation_token"]},
@@ -358,8 +356,8 @@ async def test_expired_token_is_refused(zoom: ZoomClient, sandbox: Sandbox) -> N
 
 
 @pytest.mark.parametrize("name", ["create_meeting", "update_meeting"])
-async def test_confirm_writes_gates_write_tools_too(zoom: ZoomClient, sandbox: Sandbox, name: str) -> None:
-    async with Client(build_server(CATALOG, zoom, policy=Policy(confirm="writes"))) as client:
+async def test_confirm_writes_gates_write_tools_too(clock: FixedClock, sandbox: Sandbox, name: str) -> None:
+    async with running(sandbox, clock, confirm="writes") as app, Client(app.server) as client:
         tool = next(t for t in (await client.list_tools()).tools if t.name == name)
         assert "confirmation_token" in tool.input_schema["properties"]
         result = await client.call_tool(name, CALLS[name].arguments)
@@ -370,14 +368,14 @@ async def test_confirm_writes_gates_write_tools_too(zoom: ZoomClient, sandbox: S
     assert not done.is_error and len(sandbox.mutating_requests()) == 1
 
 
-async def test_confirm_off_runs_destructive_calls_directly(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with Client(build_server(CATALOG, zoom, policy=Policy(confirm="off"))) as client:
+async def test_confirm_off_runs_destructive_calls_directly(clock: FixedClock, sandbox: Sandbox) -> None:
+    async with running(sandbox, clock, confirm="off") as app, Client(app.server) as client:
         result = await client.call_tool("delete_h323_device", {"deviceId": "h323dev1"})
     assert not result.is_error and len(sandbox.mutating_requests()) == 1
 
 
-async def test_read_only_lists_and_allows_only_reads(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    async with Client(build_server(CATALOG, zoom, policy=Policy(read_only=True))) as client:
+async def test_read_only_lists_and_allows_only_reads(clock: FixedClock, sandbox: Sandbox) -> None:
+    async with running(sandbox, clock, read_only=True) as app, Client(app.server) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == {n for n, s in EXPECTED_SAFETY.items() if s == "read"} | set(TASK_TOOLS)
         for name in ["delete_meeting", "create_meeting", "update_meeting"]:
@@ -386,12 +384,9 @@ async def test_read_only_lists_and_allows_only_reads(zoom: ZoomClient, sandbox: 
     assert sandbox.requests == []
 
 
-async def test_toolsets_and_tools_filter_what_exists(zoom: ZoomClient, sandbox: Sandbox) -> None:
-    policy = Policy(
-        toolsets=frozenset({"recordings", "h323"}),
-        tools=frozenset({"list_user_recordings", "list_h323_devices", "get_meeting"}),
-    )
-    async with Client(build_server(CATALOG, zoom, policy=policy)) as client:
+async def test_toolsets_and_tools_filter_what_exists(clock: FixedClock, sandbox: Sandbox) -> None:
+    chosen = {"toolsets": "recordings,h323", "tools": "list_user_recordings,list_h323_devices,get_meeting"}
+    async with running(sandbox, clock, **chosen) as app, Client(app.server) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == {"list_user_recordings", "list_h323_devices"}
         hidden = await client.call_tool("get_meeting", {"meetingId": 1})
@@ -402,10 +397,10 @@ async def test_toolsets_and_tools_filter_what_exists(zoom: ZoomClient, sandbox: 
 
 
 def test_policy_rejects_unknown_names() -> None:
-    with pytest.raises(ValueError, match="unknown toolset"):
-        Policy(toolsets=frozenset({"recordingz"})).check(CATALOG)
-    with pytest.raises(ValueError, match="unknown tool"):
-        Policy(tools=frozenset({"delete_everything"})).check(CATALOG)
+    with pytest.raises(ConfigError, match="unknown toolset"):
+        Inventory.build(CATALOG, Selection(toolsets=frozenset({"recordingz"})))
+    with pytest.raises(ConfigError, match="unknown tool"):
+        Inventory.build(CATALOG, Selection(tools=frozenset({"delete_everything"})))
 
 
 @pytest.mark.parametrize("name", sorted(DESTRUCTIVE + WRITES))
@@ -421,9 +416,9 @@ async def test_dry_run_shows_the_request_and_sends_nothing(mcp: Client, sandbox:
     assert sandbox.requests == [] and sandbox.token_requests == 0
 
 
-async def test_audit_log_records_each_step_without_secrets(zoom: ZoomClient, sandbox: Sandbox, tmp_path: Path) -> None:
+async def test_audit_log_records_each_step_without_secrets(clock: FixedClock, sandbox: Sandbox, tmp_path: Path) -> None:
     log = tmp_path / "audit" / "zoom.jsonl"
-    async with Client(build_server(CATALOG, zoom, audit=AuditLog(log))) as client:
+    async with running(sandbox, clock, audit_log=str(log)) as app, Client(app.server) as client:
         first = await client.call_tool("delete_meeting", {"meetingId": 85746065432})
         token = first.structured_content["confirmation_token"]
         await client.call_tool("delete_meeting", {"meetingId": 85746065432, "confirmation_token": token})

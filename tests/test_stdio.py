@@ -11,8 +11,8 @@ from mcp import Client, StdioServerParameters
 
 from tests.http_sandbox import serve_sandbox, zoom_env
 from zoom_mcp.api import Catalog
-from zoom_mcp.insights.tools import TASK_TOOLS
 from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.tasks.tools import TASK_TOOLS
 
 pytestmark = pytest.mark.anyio
 

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from zoom_mcp.safety import ConfirmationTokens, TokenRefused
+from zoom_mcp.clock import FixedClock
+from zoom_mcp.errors import TokenRefused
+from zoom_mcp.safety import ConfirmationTokens
 
 pytestmark = pytest.mark.anyio
 
 ARGS = {"meetingId": "85746065", "action": "delete"}
-
-
-class Clock:
-    now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_token_runs_exactly_its_call_once() -> None:
@@ -43,10 +38,10 @@ async def test_token_is_refused_for_any_other_call(tool: str, args: dict, reason
 
 
 async def test_token_expires() -> None:
-    clock = Clock()
+    clock = FixedClock("2026-06-17T15:04:05Z")
     tokens = ConfirmationTokens(b"k" * 32, ttl=300, clock=clock)
     token = tokens.issue("delete_meeting", {"meetingId": 1})
-    clock.now += 301
+    clock.advance(301)
     with pytest.raises(TokenRefused, match="expired"):
         await tokens.redeem(token, "delete_meeting", {"meetingId": 1})
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from zoom_mcp.insights.vtt import ChatMessage, TranscriptError, Turn, clock, parse_chat, parse_transcript
 from zoom_mcp.sandbox.content import BUDGET_TRANSCRIPT, CHAT
+from zoom_mcp.tasks.transcripts import ChatMessage, TranscriptError, Turn, hms, parse_chat, parse_transcript
 
 
 def vtt(*cues: str) -> str:
@@ -194,7 +194,7 @@ def test_chat_continuation_and_blank_lines() -> None:
 
 
 def test_clock_always_shows_hours() -> None:
-    assert [clock(s) for s in (0, 65, 65.9, 3723.456, 36000, -1)] == [
+    assert [hms(s) for s in (0, 65, 65.9, 3723.456, 36000, -1)] == [
         "00:00:00",
         "00:01:05",
         "00:01:05",
