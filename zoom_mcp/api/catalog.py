@@ -7,6 +7,7 @@ so listing a few toolsets never touches the schema files of the others.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -143,7 +144,7 @@ class Catalog:
     operations: dict[str, Operation]
     default_toolsets: tuple[str, ...] = ()  # what a server offers when no toolset is chosen
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Operation]:
         return iter(self.operations.values())
 
     def __len__(self) -> int:

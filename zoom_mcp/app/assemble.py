@@ -191,7 +191,7 @@ async def assemble(
     catalog = catalog or load_catalog()
     selection = Selection(read_only=settings.read_only, toolsets=settings.toolsets, tools=settings.tools)
     inventory = Inventory.build(catalog, selection)  # unknown toolset or tool names stop the start here
-    confirm = ConfirmPolicy(settings.confirm_mode, settings.human_approvals)  # type: ignore[arg-type]
+    confirm = ConfirmPolicy(settings.confirm_mode, settings.human_approvals)
     audit = AuditLog(Path(settings.audit_log) if settings.audit_log else None, clock=clock)
     used = RedisUsedTokens(settings.redis_url, clock=clock) if settings.redis_url else MemoryUsedTokens(clock)
     tokens = ConfirmationTokens(

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from zoom_mcp.errors import ConfigError
 
@@ -491,9 +491,11 @@ class Settings:
         return "human" in self.confirm.split(",")
 
     @property
-    def confirm_mode(self) -> str:
+    def confirm_mode(self) -> Literal["destructive", "writes", "off"]:
         rest = [w for w in self.confirm.split(",") if w != "human"]
-        return rest[0] if rest else "destructive"
+        mode = rest[0] if rest else "destructive"
+        assert mode in ("destructive", "writes", "off"), mode  # confirm_mode() parsed it
+        return cast(Literal["destructive", "writes", "off"], mode)
 
     @property
     def credentials_dir(self) -> Path:

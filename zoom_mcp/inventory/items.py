@@ -45,6 +45,16 @@ class Item:
         return self.source
 
     @property
+    def template(self) -> ResourceTemplate:
+        assert isinstance(self.source, ResourceTemplate), self.name
+        return self.source
+
+    @property
+    def prompt(self) -> Prompt:
+        assert isinstance(self.source, Prompt), self.name
+        return self.source
+
+    @property
     def argument_names(self) -> tuple[str, ...]:
         if isinstance(self.source, Operation):
             return tuple(self.source.arguments)

@@ -12,7 +12,6 @@ Decline or cancel returns without a request; a refusal raises `Refused` (the ser
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import mcp_types as types
@@ -24,7 +23,7 @@ from zoom_mcp.errors import TokenRefused
 from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.human import HumanGate
-from zoom_mcp.safety.outcomes import input_required_era, not_done, refused, text_result
+from zoom_mcp.safety.outcomes import Proceed, Stop, input_required_era, not_done, refused, text_result
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview
 from zoom_mcp.safety.tokens import ConfirmationTokens
 
@@ -36,19 +35,6 @@ CONFIRM_SCHEMA: dict[str, Any] = {
     "properties": {"confirm": {"type": "boolean", "title": "Run this call", "description": "true runs it once"}},
     "required": ["confirm"],
 }
-
-
-@dataclass(frozen=True)
-class Proceed:
-    via: str
-    approval_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Stop:
-    """Return this to the client instead of calling Zoom."""
-
-    result: types.CallToolResult | types.InputRequiredResult
 
 
 class Gate:
@@ -74,8 +60,7 @@ class Gate:
             if token is not None:  # under --confirm human only the page counts, never a token
                 self.audit.record("refused", **where, reason="token under --confirm human")
                 raise refused(op, "under --confirm human a person must approve this call on its approval page")
-            run, result, approval_id = await self.human.check(ctx, params, op, arguments, request, lookup, subject)
-            return Proceed("approval_page", approval_id) if run else Stop(result)  # type: ignore[arg-type]
+            return await self.human.check(ctx, params, op, arguments, request, lookup, subject)
         if token is not None:
             try:
                 await self.tokens.redeem(token, op.name, arguments, subject)

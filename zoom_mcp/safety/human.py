@@ -20,7 +20,7 @@ from zoom_mcp.api.serialize import ZoomRequest
 from zoom_mcp.errors import TokenRefused
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.safety.audit import AuditLog
-from zoom_mcp.safety.outcomes import input_required_era, not_done, refused
+from zoom_mcp.safety.outcomes import Proceed, Stop, input_required_era, not_done, refused
 from zoom_mcp.safety.preview import Lookup, Preview, build_preview, choose, fill
 from zoom_mcp.safety.tokens import ConfirmationTokens
 
@@ -43,8 +43,8 @@ class HumanGate:
         request: ZoomRequest,
         lookup: Lookup,
         subject: str,
-    ) -> tuple[bool, types.CallToolResult | types.InputRequiredResult | None, str | None]:
-        """(run it, result to return instead, approval ID)."""
+    ) -> Proceed | Stop:
+        """Proceed once this exact call was approved on its page; otherwise what to tell the client."""
         where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
         if params is not None and params.request_state and params.input_responses:
             try:  # the modern round trip: the state proves this is the same call, not the decision
@@ -71,7 +71,7 @@ class HumanGate:
             if input_required_era(ctx):
                 state = self.tokens.issue(op.name, arguments, subject)
                 ask = types.ElicitRequest(params=types.ElicitRequestURLParams(message=message, url=url))
-                return False, types.InputRequiredResult(input_requests={APPROVAL_KEY: ask}, request_state=state), None
+                return Stop(types.InputRequiredResult(input_requests={APPROVAL_KEY: ask}, request_state=state))
             elicitation_id = secrets.token_urlsafe(16)
             try:
                 answer = await ctx.session.elicit_url(message, url, elicitation_id, ctx.request_id)
@@ -88,21 +88,21 @@ class HumanGate:
                     except Exception as exc:
                         log.info("could not send the elicitation completion (%s)", exc)
                 return await self._settle(op, approval, state, where)
-        return False, waiting(approval, url, self.approvals.ttl, again), None
+        return Stop(waiting(approval, url, self.approvals.ttl, again))
 
     async def _settle(
         self, op: Operation, approval: Approval, state: str, where: dict[str, Any]
-    ) -> tuple[bool, types.CallToolResult | None, str | None]:
+    ) -> Proceed | Stop:
         if state == "approved" and self.approvals.consume(approval):
             self.approvals.forget(approval)
             self.audit.record("accepted", **where, via="approval_page", approval_id=approval.id)
-            return True, None, approval.id
+            return Proceed("approval_page", approval.id)
         if state == "pending":
-            return False, waiting(approval, self.approvals.url(approval), self.approvals.ttl, True), None
+            return Stop(waiting(approval, self.approvals.url(approval), self.approvals.ttl, True))
         self.approvals.forget(approval)  # denied or expired: the next call starts a new approval
         self.audit.record("declined", **where, answer=state, approval_id=approval.id)
         outcome = "denied it on the approval page" if state == "denied" else "did not approve it in time"
-        return False, not_done(op, approval.preview, outcome), None
+        return Stop(not_done(op, approval.preview, outcome))
 
 
 def _can_open_urls(ctx: ServerRequestContext[Any]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import mcp_types as types
@@ -11,6 +12,21 @@ from mcp_types.version import is_version_at_least
 from zoom_mcp.api import Operation
 from zoom_mcp.errors import Refused, TokenRefused
 from zoom_mcp.safety.preview import Preview
+
+
+@dataclass(frozen=True)
+class Proceed:
+    """The call may run: how it was confirmed, and the approval it spends (--confirm human)."""
+
+    via: str
+    approval_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Return this to the client instead of calling Zoom."""
+
+    result: types.CallToolResult | types.InputRequiredResult
 
 
 def input_required_era(ctx: ServerRequestContext[Any]) -> bool:

@@ -27,7 +27,7 @@ from zoom_mcp.clock import Clock
 from zoom_mcp.errors import ZoomCallError, ZoomMcpError
 from zoom_mcp.inventory import Inventory, Item
 from zoom_mcp.safety import AuditLog, ConfirmPolicy, Gate
-from zoom_mcp.safety.gate import Stop
+from zoom_mcp.safety.outcomes import Stop
 from zoom_mcp.server import results
 from zoom_mcp.server.session import client_identity, progress_reporter
 from zoom_mcp.server.tool_specs import (

@@ -16,6 +16,7 @@ import mcp_types as types
 from mcp.server import Server
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions
+from mcp.server.models import InitializationOptions
 from mcp.shared.exceptions import MCPError
 
 from zoom_mcp import __version__
@@ -84,9 +85,14 @@ class ZoomServer(Server):
             on_get_prompt=self._get_prompt,
         )
 
-    def create_initialization_options(self, notification_options=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
         options = notification_options or NotificationOptions(tools_changed=self.discovery is not None)
-        return super().create_initialization_options(options, *args, **kwargs)
+        return super().create_initialization_options(options, experimental_capabilities, extensions)
 
     # --- tools ---------------------------------------------------------------------------------------------
 
@@ -107,7 +113,7 @@ class ZoomServer(Server):
     async def _list_templates(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListResourceTemplatesResult:
-        templates = [_template(item.source) for item in self.inventory.templates()]  # type: ignore[arg-type]
+        templates = [_template(item.template) for item in self.inventory.templates()]
         return types.ListResourceTemplatesResult(resource_templates=templates)
 
     async def _list_resources(
@@ -146,7 +152,7 @@ class ZoomServer(Server):
     async def _list_prompts(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
-        return types.ListPromptsResult(prompts=[_prompt(item.source) for item in self.inventory.prompts()])  # type: ignore[arg-type]
+        return types.ListPromptsResult(prompts=[_prompt(item.prompt) for item in self.inventory.prompts()])
 
     async def _get_prompt(
         self, ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
@@ -158,7 +164,7 @@ class ZoomServer(Server):
         if item is None:
             known = ", ".join(i.name for i in self.inventory.prompts())
             raise MCPError(INVALID_PARAMS, f"Unknown prompt {params.name!r}; known: {known}")
-        prompt: Prompt = item.source  # type: ignore[assignment]
+        prompt = item.prompt
         args = dict(params.arguments or {})
         missing = [a.name for a in prompt.arguments if a.required and not args.get(a.name)]
         if missing:

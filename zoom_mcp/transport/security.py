@@ -85,14 +85,16 @@ class SecurityMiddleware:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
+        received = 0
+
         async def counted_receive() -> Message:
+            nonlocal received
             message = await receive()
-            counted_receive.total += len(message.get("body", b""))  # type: ignore[attr-defined]
-            if counted_receive.total > limit:  # type: ignore[attr-defined]
+            received += len(message.get("body", b""))
+            if received > limit:
                 raise BodyTooLarge
             return message
 
-        counted_receive.total = 0  # type: ignore[attr-defined]
         is_call = scope["method"] == "POST"
         # While draining, sessions already open may finish their exchanges; new ones go elsewhere.
         new_session = "mcp-session-id" not in headers and b"session_id=" not in scope.get("query_string", b"")
