@@ -79,5 +79,15 @@ async def main(real: bool, yes: bool) -> None:
             print(f"Deleted meeting {MEETING_TO_DELETE}: {result.content[0].text}")
 
 
+def stopped(exc: BaseException) -> str:
+    """The innermost reason a failed run gives (the SDKs wrap the server's exit in exception groups)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return f"{type(exc).__name__}: {exc}"
+
+
 if __name__ == "__main__":
-    anyio.run(main, "--real" in sys.argv, "--yes" in sys.argv)
+    try:
+        anyio.run(main, "--real" in sys.argv, "--yes" in sys.argv)
+    except Exception as exc:  # e.g. --real without Zoom credentials: the server said why on stderr, above
+        sys.exit(f"zoom-mcp stopped ({stopped(exc)}); its own message above says what to set.")

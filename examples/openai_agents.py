@@ -81,5 +81,15 @@ async def main(real: bool) -> None:
     print(f"Q: {QUESTION}\nA: {result.final_output}")
 
 
+def stopped(exc: BaseException) -> str:
+    """The innermost reason a failed run gives (the SDKs wrap the server's exit in exception groups)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return f"{type(exc).__name__}: {exc}"
+
+
 if __name__ == "__main__":
-    asyncio.run(main("--real" in sys.argv))
+    try:
+        asyncio.run(main("--real" in sys.argv))
+    except Exception as exc:  # e.g. --real without Zoom credentials: the server said why on stderr, above
+        sys.exit(f"zoom-mcp stopped ({stopped(exc)}); its own message above says what to set.")

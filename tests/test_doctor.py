@@ -67,6 +67,27 @@ def test_a_token_missing_recording_scopes_names_the_tools_and_the_scopes_to_add(
     assert "--hide-unauthorized" in out
 
 
+def test_a_bogus_ready_token_is_tried_and_fails() -> None:
+    """A ready token names no scopes, so the doctor tries one cheap read rather than saying all is well."""
+    with serve_sandbox(Sandbox()) as base:
+        env = {"ZOOM_API_BASE_URL": f"{base}/v2", "ZOOM_ACCESS_TOKEN": "not-a-real-token"}
+        bogus = run("doctor", env=env)
+        token = run("doctor", env=zoom_env(base)).stdout  # a real one from the sandbox's token endpoint
+    assert bogus.returncode == 1 and "FAILED: Zoom rejected ZOOM_ACCESS_TOKEN (HTTP 401)" in bogus.stdout
+    assert "not-a-real-token" not in bogus.stdout + bogus.stderr
+    assert "Token: OK" in token
+
+
+def test_the_doctor_warns_when_downloads_from_this_api_would_be_refused() -> None:
+    """The README's sandbox-over-HTTP recipe without ZOOM_MCP_DOWNLOAD_HOSTS: transcripts would all be refused."""
+    with serve_sandbox(Sandbox()) as base:
+        without = run("doctor", env=zoom_env(base))
+        with_hosts = run("doctor", env={**zoom_env(base), "ZOOM_MCP_DOWNLOAD_HOSTS": f"zoom.us,{base}"})
+    assert f"WARNING: recording downloads from {base} will be refused" in without.stdout
+    assert f"add {base} to ZOOM_MCP_DOWNLOAD_HOSTS" in without.stdout
+    assert "WARNING" not in with_hosts.stdout
+
+
 def test_bad_credentials_fail_clearly_without_printing_the_secret() -> None:
     with serve_sandbox(Sandbox()) as base:
         proc = run("doctor", env={**zoom_env(base), "ZOOM_CLIENT_SECRET": "wrong-secret-value"})

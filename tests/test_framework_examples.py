@@ -81,3 +81,24 @@ def test_framework_example_answers_from_the_sandbox(example: str) -> None:
     answer = answers[0]
     assert 'In "Launch retro"' in answer and "Sam Okafor said at 00:00:02" in answer, answer
     assert '"The launch date slipped to March 3rd because of the billing migration."' in answer, answer
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH; the framework examples run with `uv run`")
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "examples/mcp_client.py", "--real"],
+        [sys.executable, "examples/recent_recordings.py", "--real"],
+        *(["uv", "run", "--quiet", "--locked", f"examples/{example}", "--real"] for example in FRAMEWORK_EXAMPLES),
+    ],
+)
+def test_real_mode_without_credentials_says_what_to_set(command: list[str], tmp_path: Path) -> None:
+    """`--real` with no Zoom credentials: the server's own message and one line, no traceback."""
+    env = {**offline_env(), "ZOOM_MCP_CONFIG_DIR": str(tmp_path), "ZOOM_MCP_NO_KEYRING": "1"}  # no stored sign-in
+    proc = subprocess.run(
+        command, capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=ROOT, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "no Zoom credentials are set" in proc.stderr and "export ZOOM_ACCOUNT_ID=" in proc.stderr
+    assert "its own message above says what to set" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) < 20, proc.stderr

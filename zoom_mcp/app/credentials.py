@@ -108,7 +108,7 @@ def _usable_keyring() -> Any:
 CredentialMode = Literal["server_to_server", "access_token", "user", "sandbox"]
 
 MISSING_CREDENTIALS = """\
-zoom-mcp has no Zoom credentials, so it will not start (it never serves made-up data silently).
+no Zoom credentials are set, so the server will not start (it never serves made-up data silently).
 
 Either set the credentials of a Zoom Server-to-Server OAuth app:
     export ZOOM_ACCOUNT_ID=...  ZOOM_CLIENT_ID=...  ZOOM_CLIENT_SECRET=...

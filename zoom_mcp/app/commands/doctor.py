@@ -12,6 +12,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import anyio
 import httpx2
@@ -21,6 +22,7 @@ from zoom_mcp.app import credentials
 from zoom_mcp.app.assemble import build_client, clock_for
 from zoom_mcp.app.settings import Settings
 from zoom_mcp.client import ZoomClient
+from zoom_mcp.client.download import DEFAULT_DOWNLOAD_HOSTS
 from zoom_mcp.errors import ConfigError, ZoomAPIError, ZoomAuthError, ZoomCallError
 from zoom_mcp.inventory import Inventory, Selection
 from zoom_mcp.inventory.filters import missing_scope
@@ -43,6 +45,7 @@ async def doctor(settings: Settings, catalog: Catalog, out: TextIO) -> int:
     say(f"Credentials: {MODES.get(mode, mode)}")
     async with build_client(settings, clock_for(settings)) as client:
         say(f"API: {client.base_url}")
+        _check_downloads(client, say)
         if mode == "access_token":
             return await _try_ready_token(client, catalog, say)
         say(f"Token endpoint: {getattr(client.auth, 'token_url', '')}")
@@ -65,6 +68,20 @@ async def doctor(settings: Settings, catalog: Catalog, out: TextIO) -> int:
 
 
 Say = Callable[..., None]
+
+
+def _check_downloads(client: ZoomClient, say: Say) -> None:
+    """Transcripts download from the API's own origin when it is not Zoom's (a sandbox over HTTP): say
+    so when that origin is not a download host, or every transcript tool would be refused its files."""
+    parts = urlsplit(client.base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    zoom = any(parts.hostname == h or (parts.hostname or "").endswith("." + h) for h in DEFAULT_DOWNLOAD_HOSTS)
+    if not zoom and not client.download_hosts.allows(f"{origin}/rec/download/x"):
+        say(
+            f"WARNING: recording downloads from {origin} will be refused (the token goes only to "
+            f"ZOOM_MCP_DOWNLOAD_HOSTS: {client.download_hosts.describe()}). If this API serves its own download "
+            f"URLs, as the sandbox does, add {origin} to ZOOM_MCP_DOWNLOAD_HOSTS."
+        )
 
 
 async def _try_ready_token(client: ZoomClient, catalog: Catalog, say: Say) -> int:
