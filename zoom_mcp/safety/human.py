@@ -90,9 +90,7 @@ class HumanGate:
                 return await self._settle(op, approval, state, where)
         return Stop(waiting(approval, url, self.approvals.ttl, again))
 
-    async def _settle(
-        self, op: Operation, approval: Approval, state: str, where: dict[str, Any]
-    ) -> Proceed | Stop:
+    async def _settle(self, op: Operation, approval: Approval, state: str, where: dict[str, Any]) -> Proceed | Stop:
         if state == "approved" and self.approvals.consume(approval):
             self.approvals.forget(approval)
             self.audit.record("accepted", **where, via="approval_page", approval_id=approval.id)

@@ -124,7 +124,12 @@ class CallPipeline:
         max_records = int(arguments.pop(MAX_RECORDS, DEFAULT_MAX_RECORDS))
         spans = windows.split(op, arguments, self.clock.today())
         request = build_request(op, arguments)
-        where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
+        where: dict[str, Any] = {
+            "tool": op.name,
+            "method": request.method,
+            "path": request.path,
+            "arguments": arguments,
+        }
         if op.safety != "read":
             self.audit.record("requested", **where, dry_run=dry_run or None)
         if dry_run:

@@ -114,7 +114,7 @@ async def read_transcript(service: TaskService, args: dict[str, Any]) -> tuple[d
         used += size
     following = first + len(page)
     next_cursor = _cursor(file_id, following) if following < len(window) else None
-    structured = {
+    structured: dict[str, Any] = {
         "meeting": meeting.head(),
         "source": file.get("file_type"),
         "speakers": speakers(window),
@@ -261,7 +261,7 @@ async def brief(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, A
     summary = await service.summary(meeting)
     found = await service.passages(meeting, "transcript") if meeting.files else None
     passages = found[1] if found else []
-    structured = {
+    structured: dict[str, Any] = {
         "meeting": meeting.head(),
         "host": host,
         "participants": people,
