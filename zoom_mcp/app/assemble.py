@@ -9,7 +9,6 @@ test fixtures all build the server here, so the tests exercise what a user runs.
 from __future__ import annotations
 
 import logging
-import webbrowser
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -227,6 +226,8 @@ async def assemble(
 
 def _open_in_browser(approvals: Approvals) -> Callable[[Approval], None]:
     def open_page(approval: Approval) -> None:
+        import webbrowser  # late: only with --open-approvals
+
         webbrowser.open(approvals.url(approval))
 
     return open_page
