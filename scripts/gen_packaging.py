@@ -41,8 +41,8 @@ ZOOM_PRIVACY = "https://explore.zoom.us/en/privacy/"
 
 # What `uv run --directory ${__dirname}` needs in the unpacked bundle to build and run the project, offline
 # once uv's cache holds the locked packages: the project and its lock (with --frozen uv resolves nothing),
-# what hatchling reads to build it (README.md for the metadata, LICENSE for license-files, tools.yaml for
-# force-include) and the package. Only tracked files, so no caches or local state travel.
+# what hatchling reads to build it (README.md for the metadata, tools.yaml for force-include) and the
+# package; and the LICENSE, so the terms travel with the code. Only tracked files: no caches or local state.
 BUNDLE_PATHS = ("pyproject.toml", "uv.lock", "README.md", "LICENSE", "tools.yaml", "zoom_mcp")
 
 # The bundle's command. --frozen: install exactly uv.lock, never re-resolve; --no-dev: without the test tools.
