@@ -18,14 +18,17 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.conftest import running
+from tests.http_sandbox import serve_sandbox
+from tests.test_login import env_for, start_login
 from zoom_mcp import __version__
 from zoom_mcp.app.settings import load
 from zoom_mcp.clock import FixedClock
-from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -42,6 +45,8 @@ pytestmark = [
 ]
 # What the person answers in the bundle's settings dialog; every other field keeps the manifest's default.
 ANSWERS = {"sandbox": True}
+SEARCH = ("search_recordings", {"query": "launch date"})
+MEETINGS = ("list_user_meetings", {"userId": "me"})
 
 RESOLVE = """
 import { readFileSync } from "node:fs";
@@ -90,20 +95,25 @@ def unpacked(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def launch(unpacked: Path) -> dict[str, Any]:
-    """The command, arguments and environment the host runs, substituted by mcpb's own code."""
+def resolve(unpacked: Path, answers: dict[str, Any]) -> dict[str, Any]:
+    """The command, arguments and environment the host runs for these answers, substituted by mcpb's own code."""
     library = node_modules() / "@anthropic-ai" / "mcpb" / "dist" / "index.js"
     manifest = unpacked / "manifest.json"
     resolved = subprocess.run(
-        ["node", "--input-type=module", "-e", RESOLVE, str(library), str(manifest), str(unpacked), json.dumps(ANSWERS)],
+        ["node", "--input-type=module", "-e", RESOLVE, str(library), str(manifest), str(unpacked), json.dumps(answers)],
         check=True,
         capture_output=True,
         text=True,
     )
     config = json.loads(resolved.stdout)
     assert config is not None, "mcpb refused the configuration (a required field without a value)"
+    assert "${" not in json.dumps(config), config
     return config
+
+
+@pytest.fixture(scope="module")
+def launch(unpacked: Path) -> dict[str, Any]:
+    return resolve(unpacked, ANSWERS)
 
 
 def host_environment(config: dict[str, Any], **extra: str) -> dict[str, str]:
@@ -112,11 +122,13 @@ def host_environment(config: dict[str, Any], **extra: str) -> dict[str, str]:
     return {**inherited, **config["env"], **extra}
 
 
-async def list_over_stdio(config: dict[str, Any], env: dict[str, str], cwd: Path) -> tuple[list[str], Any]:
+async def list_over_stdio(
+    config: dict[str, Any], env: dict[str, str], cwd: Path, call: tuple[str, dict[str, Any]]
+) -> tuple[list[str], Any]:
     params = StdioServerParameters(command=config["command"], args=config["args"], env=env, cwd=str(cwd))
     async with Client(params) as client:
         names = sorted(t.name for t in (await client.list_tools()).tools)
-        result = await client.call_tool("search_recordings", {"query": "launch date"})
+        result = await client.call_tool(*call)
     return names, result
 
 
@@ -152,7 +164,7 @@ async def test_the_manifest_command_serves_the_tools_over_stdio(
     launch: dict[str, Any], unpacked: Path, tmp_path: Path
 ) -> None:
     env = host_environment(launch, XDG_CONFIG_HOME=str(tmp_path / "config"))
-    names, result = await list_over_stdio(launch, env, cwd=tmp_path)
+    names, result = await list_over_stdio(launch, env, tmp_path, SEARCH)
     assert names == await expected_tools(launch["env"])
     assert {"search_recordings", "read_meeting_transcript", "get_meeting_brief", "list_user_recordings"} <= set(names)
     assert not result.is_error and "Launch retro" in result.content[0].text
@@ -161,8 +173,45 @@ async def test_the_manifest_command_serves_the_tools_over_stdio(
 
     # Started again with uv offline: the unpacked bundle and uv's cache are all it needs from now on.
     offline = {**env, "UV_OFFLINE": "1"}
-    again, _ = await list_over_stdio(launch, offline, cwd=tmp_path)
+    again, _ = await list_over_stdio(launch, offline, tmp_path, SEARCH)
     assert again == names
+
+
+async def test_the_server_to_server_fields_reach_zoom(unpacked: Path, tmp_path: Path) -> None:
+    """The three app fields answered in the dialog: the bundle's server signs in with them (Zoom on loopback)."""
+    config = resolve(
+        unpacked,
+        {
+            "account_id": SANDBOX_CREDENTIALS.account_id,
+            "client_id": SANDBOX_CREDENTIALS.client_id,
+            "client_secret": SANDBOX_CREDENTIALS.client_secret,
+        },
+    )
+    assert config["env"]["ZOOM_MCP_SANDBOX"] == "false"
+    sandbox = Sandbox()
+    with serve_sandbox(sandbox) as base:
+        urls = {"ZOOM_API_BASE_URL": f"{base}/v2", "ZOOM_OAUTH_TOKEN_URL": f"{base}/oauth/token"}
+        env = host_environment(config, XDG_CONFIG_HOME=str(tmp_path / "config"), **urls)
+        names, result = await list_over_stdio(config, env, tmp_path, MEETINGS)
+    assert "get_meeting" in names and not result.is_error, result.content[0].text
+    assert sandbox.token_requests >= 1  # it authenticated with the app's credentials
+
+
+async def test_a_personal_sign_in_needs_no_fields(unpacked: Path, tmp_path: Path) -> None:
+    """The app fields left empty after `zoom-mcp login`: the bundle's server finds the stored sign-in."""
+    config = resolve(unpacked, {})
+    creds = {"ZOOM_CLIENT_ID": SANDBOX_CREDENTIALS.client_id, "ZOOM_CLIENT_SECRET": SANDBOX_CREDENTIALS.client_secret}
+    with serve_sandbox(Sandbox()) as base:
+        proc, url = start_login(env_for(base, tmp_path, **creds))
+        async with httpx2.AsyncClient() as browser:
+            callback = (await browser.get(url)).headers["location"]
+            assert (await browser.get(callback)).status_code == 200
+        assert proc.wait(timeout=60) == 0
+        # Where the sign-in and the (sandbox) Zoom live; the manifest sets the app fields to "".
+        signed_in = {k: v for k, v in env_for(base, tmp_path).items() if k.startswith("ZOOM_")}
+        env = {**host_environment(config), **signed_in, **config["env"]}
+        names, result = await list_over_stdio(config, env, tmp_path, MEETINGS)
+    assert "get_meeting" in names and not result.is_error, result.content[0].text
 
 
 def test_the_entry_point_is_the_same_server(launch: dict[str, Any], unpacked: Path) -> None:
