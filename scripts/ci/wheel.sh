@@ -108,21 +108,23 @@ grep -q '"topic": "Q3 budget planning"' "$CI_TMP/call.out" ||
     { head -c 2000 "$CI_TMP/call.out" >&2; ci_fail "the call result has no 'Q3 budget planning' recording"; }
 ci_ok "list_user_recordings returned the sandbox's 'Q3 budget planning' recording"
 
-ci_step "uvx zoom-mcp (the README's install command; this wheel stands in for the PyPI release)"
+ci_step "the README's uvx commands, as written (this wheel stands in for the PyPI release)"
 # UV_FIND_LINKS offers the built wheel beside the index, as `uvx zoom-mcp` finds the release on PyPI;
 # UV_ISOLATED keeps an earlier cached tool environment of the same version from answering instead.
 export UV_FIND_LINKS="$CI_TMP/dist" UV_ISOLATED=1
-uvx_version=$(uvx --quiet zoom-mcp --version)
-[[ "$uvx_version" == "zoom-mcp $expected_version" ]] || ci_fail "uvx: zoom-mcp --version printed '$uvx_version'"
-uvx --quiet zoom-mcp tools --sandbox --toolsets all >/dev/null 2>"$CI_TMP/uvx.err" ||
-    { cat "$CI_TMP/uvx.err" >&2; ci_fail "uvx: zoom-mcp tools exited non-zero"; }
-uvx_count=$(sed -n 's/^\([0-9][0-9]*\) tools$/\1/p' "$CI_TMP/uvx.err" | tail -1)
-[[ "$uvx_count" == "$expected_tools" ]] || ci_fail "uvx: zoom-mcp tools reported '$uvx_count' tools, expected $expected_tools"
-ci_ok "$uvx_version, $uvx_count tools"
-
-ci_step "uvx zoom-mcp --sandbox, exactly as the README shows it, through an MCP client over stdio"
 "$ZM" tools --sandbox >/dev/null 2>"$CI_TMP/default.err"
 default_tools=$(sed -n 's/^\([0-9][0-9]*\) tools$/\1/p' "$CI_TMP/default.err" | tail -1)
+[[ -n "$default_tools" ]] || { cat "$CI_TMP/default.err" >&2; ci_fail "no 'N tools' line from zoom-mcp tools --sandbox"; }
+uvx_version=$(uvx --quiet zoom-mcp --version)
+[[ "$uvx_version" == "zoom-mcp $expected_version" ]] || ci_fail "uvx zoom-mcp --version printed '$uvx_version'"
+ci_ok "uvx zoom-mcp --version: $uvx_version"
+uvx --quiet zoom-mcp tools --sandbox >/dev/null 2>"$CI_TMP/uvx.err" ||
+    { cat "$CI_TMP/uvx.err" >&2; ci_fail "uvx zoom-mcp tools --sandbox exited non-zero"; }
+uvx_count=$(sed -n 's/^\([0-9][0-9]*\) tools$/\1/p' "$CI_TMP/uvx.err" | tail -1)
+[[ "$uvx_count" == "$default_tools" ]] ||
+    ci_fail "uvx zoom-mcp tools --sandbox reported '$uvx_count' tools, expected the default profile's $default_tools"
+ci_ok "uvx zoom-mcp tools --sandbox: $uvx_count tools (the default profile)"
+# The stdio server, started by an MCP client exactly as the README's command line reads.
 listed=$(cd "$REPO" && uv run --quiet python - "$CI_TMP" <<'EOF'
 import os, sys
 import anyio
@@ -140,7 +142,7 @@ EOF
 )
 [[ "$listed" == "$default_tools" ]] ||
     ci_fail "uvx zoom-mcp --sandbox listed '$listed' tools over stdio, expected the default profile's $default_tools"
-ci_ok "tools/list over stdio: $listed tools (the default profile)"
+ci_ok "uvx zoom-mcp --sandbox: tools/list over stdio gives the same $listed tools"
 unset UV_FIND_LINKS UV_ISOLATED
 
 printf '\nwheel: all checks passed\n'
