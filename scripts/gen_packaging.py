@@ -17,6 +17,7 @@ with the project itself, so `uv run --directory ${__dirname}` can build and run 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import subprocess
@@ -133,6 +134,7 @@ FIELDS = (
 )
 
 
+@functools.cache
 def project() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
@@ -143,6 +145,7 @@ def registry_name() -> str:
     return f"io.github.{owner}/{name}"
 
 
+@functools.cache
 def settings_by_env() -> dict[str, tuple[table.Setting, Any]]:
     return {row.env: (row, default) for _, row, default in table.rows() if row.env}
 
