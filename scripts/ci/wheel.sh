@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Install without cloning: build the wheel, check it carries tools.yaml and every schema file,
-# install it into a clean virtualenv outside the repo (so the source tree is not importable),
-# and run the installed `zoom-mcp` against the embedded sandbox. Fails loudly on any mismatch.
+# Install without cloning: build the sdist and the wheel, run PyPI's checks on them (twine check --strict:
+# the README renders; check-wheel-contents), check the wheel carries tools.yaml, every schema file and the
+# LICENSE, install it into a clean virtualenv outside the repo (so the source tree is not importable), run
+# the installed `zoom-mcp` against the embedded sandbox, and run the README's `uvx zoom-mcp` with this wheel
+# standing in for the PyPI release. Fails loudly on any mismatch.
 set -euo pipefail
 # shellcheck source=scripts/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -10,14 +12,22 @@ ci_tmpdir
 
 TASK_TOOLS=(search_recordings read_meeting_transcript get_meeting_brief)
 
-ci_step "build the wheel (uv build --wheel)"
-(cd "$REPO" && uv build --wheel --quiet --out-dir "$CI_TMP/dist")
+ci_step "build the sdist and the wheel (uv build)"
+(cd "$REPO" && uv build --quiet --out-dir "$CI_TMP/dist")
 wheels=("$CI_TMP"/dist/*.whl)
+sdists=("$CI_TMP"/dist/*.tar.gz)
 [[ ${#wheels[@]} -eq 1 && -f "${wheels[0]}" ]] || ci_fail "expected one wheel in $CI_TMP/dist, got: ${wheels[*]}"
+[[ ${#sdists[@]} -eq 1 && -f "${sdists[0]}" ]] || ci_fail "expected one sdist in $CI_TMP/dist, got: ${sdists[*]}"
 WHEEL="${wheels[0]}"
-ci_ok "built $(basename "$WHEEL")"
+SDIST="${sdists[0]}"
+ci_ok "built $(basename "$WHEEL") and $(basename "$SDIST")"
 
-ci_step "wheel contents: tools.yaml and every catalog schema"
+ci_step "PyPI checks: twine check --strict (metadata, README renders), check-wheel-contents"
+(cd "$REPO" && uv run --quiet twine check --strict "$WHEEL" "$SDIST")
+(cd "$REPO" && uv run --quiet check-wheel-contents "$WHEEL")
+ci_ok "twine and check-wheel-contents pass"
+
+ci_step "wheel contents: tools.yaml, every catalog schema, the LICENSE"
 repo_schemas=$(find "$REPO/zoom_mcp/api/facts" -maxdepth 1 -name '*.json' | wc -l)
 [[ $repo_schemas -gt 0 ]] || ci_fail "no schema files found in the repo"
 python3 - "$WHEEL" "$REPO" <<'EOF'
@@ -37,13 +47,16 @@ for name in sorted(repo_schemas - wheel_schemas):
 for name in sorted(wheel_schemas - repo_schemas):
     problems.append(f"{name} is in the wheel but not in the repo")
 repo_modules = {str(p.relative_to(repo)) for p in (repo / "zoom_mcp").rglob("*.py")}
+licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+if len(licenses) != 1 or zipfile.ZipFile(wheel).read(licenses[0]) != (repo / "LICENSE").read_bytes():
+    problems.append(f"the wheel should carry the repo's LICENSE once under .dist-info/licenses/, has {licenses}")
 for name in sorted(repo_modules - names):
     problems.append(f"{name} is missing")
 if problems:
     print("\n".join(f"  FAIL {p}" for p in problems), file=sys.stderr)
     sys.exit(1)
 print(f"  ok   tools.yaml, {len(wheel_schemas)} schema files (repo: {len(repo_schemas)}), "
-      f"{len(repo_modules)} modules")
+      f"{len(repo_modules)} modules, LICENSE")
 EOF
 
 # Everything below runs from a directory outside the repo, so only the installed wheel is importable.
@@ -95,13 +108,41 @@ grep -q '"topic": "Q3 budget planning"' "$CI_TMP/call.out" ||
     { head -c 2000 "$CI_TMP/call.out" >&2; ci_fail "the call result has no 'Q3 budget planning' recording"; }
 ci_ok "list_user_recordings returned the sandbox's 'Q3 budget planning' recording"
 
-ci_step "uvx --isolated --from <wheel> zoom-mcp (the README's no-clone install)"
-uvx_version=$(uvx --quiet --isolated --from "$WHEEL" zoom-mcp --version)
-[[ "$uvx_version" == "zoom-mcp $expected_version" ]] || ci_fail "uvx: zoom-mcp --version printed '$uvx_version'"
-uvx --quiet --isolated --from "$WHEEL" zoom-mcp tools --sandbox --toolsets all >/dev/null 2>"$CI_TMP/uvx.err" ||
-    { cat "$CI_TMP/uvx.err" >&2; ci_fail "uvx: zoom-mcp tools exited non-zero"; }
+ci_step "the README's uvx commands, as written (this wheel stands in for the PyPI release)"
+# UV_FIND_LINKS offers the built wheel beside the index, as `uvx zoom-mcp` finds the release on PyPI;
+# UV_ISOLATED keeps an earlier cached tool environment of the same version from answering instead.
+export UV_FIND_LINKS="$CI_TMP/dist" UV_ISOLATED=1
+"$ZM" tools --sandbox >/dev/null 2>"$CI_TMP/default.err"
+default_tools=$(sed -n 's/^\([0-9][0-9]*\) tools$/\1/p' "$CI_TMP/default.err" | tail -1)
+[[ -n "$default_tools" ]] || { cat "$CI_TMP/default.err" >&2; ci_fail "no 'N tools' line from zoom-mcp tools --sandbox"; }
+uvx_version=$(uvx --quiet zoom-mcp --version)
+[[ "$uvx_version" == "zoom-mcp $expected_version" ]] || ci_fail "uvx zoom-mcp --version printed '$uvx_version'"
+ci_ok "uvx zoom-mcp --version: $uvx_version"
+uvx --quiet zoom-mcp tools --sandbox >/dev/null 2>"$CI_TMP/uvx.err" ||
+    { cat "$CI_TMP/uvx.err" >&2; ci_fail "uvx zoom-mcp tools --sandbox exited non-zero"; }
 uvx_count=$(sed -n 's/^\([0-9][0-9]*\) tools$/\1/p' "$CI_TMP/uvx.err" | tail -1)
-[[ "$uvx_count" == "$expected_tools" ]] || ci_fail "uvx: zoom-mcp tools reported '$uvx_count' tools, expected $expected_tools"
-ci_ok "$uvx_version, $uvx_count tools"
+[[ "$uvx_count" == "$default_tools" ]] ||
+    ci_fail "uvx zoom-mcp tools --sandbox reported '$uvx_count' tools, expected the default profile's $default_tools"
+ci_ok "uvx zoom-mcp tools --sandbox: $uvx_count tools (the default profile)"
+# The stdio server, started by an MCP client exactly as the README's command line reads.
+listed=$(cd "$REPO" && uv run --quiet python - "$CI_TMP" <<'EOF'
+import os, sys
+import anyio
+from mcp import Client, StdioServerParameters
+
+env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV" and not k.startswith("ZOOM_")}
+
+async def main() -> None:
+    params = StdioServerParameters(command="uvx", args=["zoom-mcp", "--sandbox"], env=env, cwd=sys.argv[1])
+    async with Client(params) as client:
+        print(len((await client.list_tools()).tools))
+
+anyio.run(main)
+EOF
+)
+[[ "$listed" == "$default_tools" ]] ||
+    ci_fail "uvx zoom-mcp --sandbox listed '$listed' tools over stdio, expected the default profile's $default_tools"
+ci_ok "uvx zoom-mcp --sandbox: tools/list over stdio gives the same $listed tools"
+unset UV_FIND_LINKS UV_ISOLATED
 
 printf '\nwheel: all checks passed\n'
