@@ -55,6 +55,7 @@ class TaskTool:
     needs: tuple[str, ...] = ("get_meeting_recordings",)  # the catalog operations it cannot work without
     toolset: str = "recordings"
     safety: str = "read"
+    search_terms: tuple[str, ...] = ()  # words people use for this task, for search_tools (not shown to the model)
 
 
 # --- read_meeting_transcript ------------------------------------------------------------------------------
@@ -157,6 +158,14 @@ READ_TRANSCRIPT = TaskTool(
         {"meeting": MEETING, "turns": {"type": "array", "items": TURN}, "next_cursor": {"type": ["string", "null"]}}
     ),
     run=read_transcript,
+    search_terms=(
+        "full transcript",
+        "word for word",
+        "text of the meeting",
+        "chat log",
+        "posted in the chat",
+        "minutes",
+    ),
 )
 
 
@@ -246,6 +255,15 @@ SEARCH = TaskTool(
     ),
     run=search,
     needs=("list_user_recordings", "get_meeting_recordings"),
+    search_terms=(
+        "who said",
+        "mentioned",
+        "discussed",
+        "talked about",
+        "search transcripts",
+        "search calls",
+        "keyword",
+    ),
 )
 
 
@@ -330,6 +348,15 @@ BRIEF = TaskTool(
     input_schema=_object({"meeting_id": MEETING_ID}, ["meeting_id"]),
     output_schema=_lenient({"meeting": MEETING, "ai_summary": {"type": ["string", "null"]}}),
     run=brief,
+    search_terms=(
+        "summarize",
+        "overview",
+        "what happened",
+        "who talked the most",
+        "talk time",
+        "recap",
+        "who was there",
+    ),
 )
 
 TASK_TOOLS: dict[str, TaskTool] = {t.name: t for t in (SEARCH, READ_TRANSCRIPT, BRIEF)}
