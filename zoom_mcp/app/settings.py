@@ -265,7 +265,8 @@ class Settings:
         parse=as_names,
         metavar="A,B",
         default_text=(
-            "the default profile (meetings, recordings, summaries, registrants); every toolset with --tools or --dynamic"
+            "the default profile (meetings, recordings, summaries, registrants); "
+            "every toolset with --tools or --dynamic"
         ),
     )
     tools: frozenset[str] = setting(
