@@ -16,9 +16,13 @@ and saturated once, times the term's IDF. The IDF is Lucene's, log(1 + (N - n + 
 because FTS5's own `bm25()` clamps the IDF of a term found in more than half the rows to ~0: here
 "meeting" is in 96 of 186 tools, and `bm25()` could not tell a meeting tool from a webinar twin.
 
-Only equal scores fall back on the safety class (a read before a write before a destructive call:
-with nothing to tell them apart, the safe reading), then on the name. `PLAIN` is the baseline the
-evaluation compares against: plain BM25 over name and description as one text, no tie-breaker.
+Scores within `NEAR` (10%) of the best of their group are too close to call, and two tie-breakers
+order them: when the query asks for no change (none of its words is a verb that begins only write or
+destructive tool names: create, delete, update, ...), reads come first; then the safety class (a
+read before a write before a destructive call: with nothing to tell them apart, the safe reading).
+`PLAIN` is the baseline the evaluation compares against: plain BM25 over name and description as
+one text, no tie-breaker. Other tools' names are left out of a description ("for the definitions
+use list_meeting_polls" says nothing about the tool that says it).
 """
 
 from __future__ import annotations
@@ -54,8 +58,7 @@ def _words(name: str) -> str:
 
 
 def fields_of(item: Item, names: frozenset[str] = frozenset()) -> dict[str, str]:
-    """The text of each field; `names` (other tools' names) are left out of the description, where
-    "for the poll definitions use list_meeting_polls" says nothing about this tool."""
+    """The text of each field, with `names` (other tools' names) left out of the description."""
     name = _words(item.name)
     description = " ".join(w for w in item.description.split() if w.strip(".,;:()'") not in names)
     return {
