@@ -5,8 +5,9 @@
 Scores the ranking `--dynamic` uses over all 186 tools (BM25F with field weights and curated search
 terms, zoom_mcp/server/tool_search.py), the same without the search terms, and a plain BM25 baseline
 (names and descriptions as one text, no tie-breaker) on both halves of
-tests/data/discovery_tasks.yaml: top-1 and top-3. Also times building the index and one search. `--misses tuning` lists the tuning half's misses (tune on
-those only; the held-out half's misses are not printed on purpose).
+tests/data/discovery_tasks.yaml: top-1 and top-3. Also times building the index and one search.
+`--misses tuning` lists the tuning half's misses (tune on those only; the held-out half's misses
+are not printed on purpose).
 """
 
 from __future__ import annotations
