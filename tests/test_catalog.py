@@ -74,6 +74,19 @@ def test_entries_are_well_formed(catalog: Catalog) -> None:
         assert "TODO" not in op.description and 40 <= len(op.description) <= 400, op.name
 
 
+def test_every_first_sentence_stands_on_its_own(catalog: Catalog) -> None:
+    """search_tools, previews and `zoom-mcp tools` show a tool's first sentence (up to the first '. '): it must
+    say what the tool is for, not stop at an abbreviation."""
+    from zoom_mcp.tasks.tools import TASK_TOOLS
+
+    descriptions = [(op.name, op.description) for op in catalog] + [
+        (t.name, t.description) for t in TASK_TOOLS.values()
+    ]
+    for name, description in descriptions:
+        first = description.split(". ")[0]
+        assert len(first) >= 30 and not re.search(r"\b(e\.g|i\.e|etc|vs)$", first), (name, first)
+
+
 def test_search_terms_add_words_the_name_does_not_say(catalog: Catalog) -> None:
     """`search_terms` (tools.yaml; a task-level tool's in its definition): distinct phrases, each
     with a word beyond the tool's own name, for most tools."""
