@@ -4,7 +4,7 @@
     uv run python scripts/gen_catalog.py --check    # exit 1 if the committed catalog is stale
 
 `tools.yaml` is both input and output: the curated fields of each entry (name, toolset,
-safety, description, notes, param_notes) are kept as they are; everything that is a fact
+safety, description, notes, param_notes, search_terms, ...) are kept as they are; everything that is a fact
 (method, path, operation_id, scopes, rate limit, parameters, body and response schemas,
 error codes) is re-derived from `scripts/reference/zoom-meetings-openapi.json`, a verbatim
 copy of Zoom's document kept in the tree so neither this script nor the tests reach outside it.
@@ -30,6 +30,8 @@ TOOLS_YAML = ROOT / "tools.yaml"
 SCHEMA_DIR = ROOT / "zoom_mcp" / "api" / "facts"
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+# Curated fields kept as they are when present (besides name, toolset, safety and description).
+CURATED_EXTRAS = ("notes", "param_notes", "body_renames", "text_reference", "confirm", "date_range", "search_terms")
 # JSON Schema keywords that carry facts; everything else (Zoom's prose, examples, x-*) is dropped.
 KEEP = {
     "type",
@@ -77,6 +79,10 @@ HEADER = """\
 #                such windows and the answers merged (`split: true`) or must be refused (`false`)
 #   text_reference  scopes or rate_limit taken from Zoom's text reference where the OpenAPI
 #                document leaves them out (used only then; say so in notes)
+#   search_terms words and phrases people use for this tool's task that its name and description
+#                do not already say (panelist ~ speaker, absentee ~ no-show, trash ~ free up storage);
+#                search_tools (--dynamic) ranks on them, the model never sees them. Judge a change on
+#                the tuning half of tests/data/discovery_tasks.yaml (bench/discovery.py), never the held-out half
 #
 # default_toolsets are offered when the operator names none (--toolsets all offers everything).
 #
@@ -255,7 +261,7 @@ def build(openapi: dict[str, Any], entries: list[dict[str, Any]]) -> tuple[list[
             "granular_scopes": granular,
             "description": entry.get("description") or "TODO",
         }
-        for field in ("notes", "param_notes", "body_renames", "text_reference", "confirm", "date_range"):
+        for field in CURATED_EXTRAS:
             if entry.get(field):
                 new[field] = entry[field]
         out_entries.append(new)

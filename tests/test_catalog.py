@@ -74,6 +74,36 @@ def test_entries_are_well_formed(catalog: Catalog) -> None:
         assert "TODO" not in op.description and 40 <= len(op.description) <= 400, op.name
 
 
+def test_every_first_sentence_stands_on_its_own(catalog: Catalog) -> None:
+    """search_tools, previews and `zoom-mcp tools` show a tool's first sentence (up to the first '. '): it must
+    say what the tool is for, not stop at an abbreviation."""
+    from zoom_mcp.tasks.tools import TASK_TOOLS
+
+    descriptions = [(op.name, op.description) for op in catalog] + [
+        (t.name, t.description) for t in TASK_TOOLS.values()
+    ]
+    for name, description in descriptions:
+        first = description.split(". ")[0]
+        assert len(first) >= 30 and not re.search(r"\b(e\.g|i\.e|etc|vs)$", first), (name, first)
+
+
+def test_search_terms_add_words_the_name_does_not_say(catalog: Catalog) -> None:
+    """`search_terms` (tools.yaml; a task-level tool's in its definition): distinct phrases, each
+    with a word beyond the tool's own name, for most tools."""
+    from zoom_mcp.tasks.tools import TASK_TOOLS
+
+    def words(text: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.replace("_", " "))}
+
+    tools = [(op.name, op.search_terms) for op in catalog] + [(t.name, t.search_terms) for t in TASK_TOOLS.values()]
+    for name, terms in tools:
+        assert len(set(terms)) == len(terms), name
+        for term in terms:
+            assert term == term.strip() and term, (name, term)
+            assert words(term.lower()) - words(name), f"{name}: search term {term!r} only repeats the name"
+    assert sum(bool(terms) for _, terms in tools) >= 0.9 * len(tools)
+
+
 def test_every_schema_loads_and_is_self_contained(catalog: Catalog) -> None:
     from jsonschema import Draft202012Validator
 

@@ -79,6 +79,10 @@ def test_toolset_names_expand_and_unknown_names_are_refused() -> None:
     assert {t.name for t in more.toolsets()} == defaults | {"webinars"}
     only = Inventory.build(CATALOG, Selection(tools=frozenset({"list_webinars"})))  # --tools alone: any toolset
     assert [i.name for i in only.tools()] == ["list_webinars"]
+    dynamic = Inventory.build(CATALOG, Selection(dynamic=True))  # --dynamic alone: a search reaches every toolset
+    assert {t.name for t in dynamic.toolsets()} == set(CATALOG.toolsets)
+    narrowed = Inventory.build(CATALOG, Selection(dynamic=True, toolsets=frozenset({"webinars"}), read_only=True))
+    assert {t.name for t in narrowed.toolsets()} == {"webinars"} and all(i.safety == "read" for i in narrowed.tools())
     with pytest.raises(ConfigError, match="unknown toolset"):
         Inventory.build(CATALOG, Selection(toolsets=frozenset({"webinar"})))
     with pytest.raises(ConfigError, match="unknown tool"):

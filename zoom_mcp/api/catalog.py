@@ -68,6 +68,7 @@ class Operation:
     body_renames: dict[str, str] = field(default_factory=dict)
     confirm: dict[str, Any] = field(default_factory=dict)
     date_range: dict[str, Any] = field(default_factory=dict)
+    search_terms: tuple[str, ...] = ()  # words people use for this task, for search_tools (not shown to the model)
 
     @cached_property
     def facts(self) -> dict[str, Any]:
@@ -190,6 +191,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             body_renames=dict(entry.get("body_renames") or {}),
             confirm=dict(entry.get("confirm") or {}),
             date_range=dict(entry.get("date_range") or {}),
+            search_terms=tuple(entry.get("search_terms") or ()),
         )
         if op.name in operations:
             raise ValueError(f"tools.yaml: duplicate tool name {op.name!r}")

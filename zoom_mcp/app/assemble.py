@@ -188,7 +188,9 @@ async def assemble(
     """The whole server over one shared client; the client and the index close when the block ends."""
     clock = clock or clock_for(settings)
     catalog = catalog or load_catalog()
-    selection = Selection(read_only=settings.read_only, toolsets=settings.toolsets, tools=settings.tools)
+    selection = Selection(
+        read_only=settings.read_only, toolsets=settings.toolsets, tools=settings.tools, dynamic=settings.dynamic
+    )
     inventory = Inventory.build(catalog, selection)  # unknown toolset or tool names stop the start here
     confirm = ConfirmPolicy(settings.confirm_mode, settings.human_approvals)
     audit = AuditLog(Path(settings.audit_log) if settings.audit_log else None, clock=clock)

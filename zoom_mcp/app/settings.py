@@ -264,7 +264,10 @@ class Settings:
         flag="--toolsets",
         parse=as_names,
         metavar="A,B",
-        default_text="the default profile (meetings, recordings, summaries, registrants); every toolset with --tools",
+        default_text=(
+            "the default profile (meetings, recordings, summaries, registrants); "
+            "every toolset with --tools or --dynamic"
+        ),
     )
     tools: frozenset[str] = setting(
         frozenset(),

@@ -1,8 +1,9 @@
 """What the operator chose, and the filters that apply it, in this order:
 
 1. read-only      `--read-only` keeps only read items;
-2. toolsets       `--toolsets` (names, `default`, `all`; the default profile when none is given,
-                  every toolset when only `--tools` is given) keeps items of those toolsets;
+2. toolsets       `--toolsets` (names, `default`, `all`) keeps items of those toolsets; when none is
+                  given: every toolset under `--tools` or `--dynamic` (a search must reach whatever
+                  the other filters allow), else the default profile;
 3. tools          `--tools` keeps only the named tools (resources and prompts are judged in step 5);
 4. scopes         `--hide-unauthorized` keeps items whose catalog operations the token's scopes allow;
 5. exposure       a resource or prompt is kept only where every tool it exposes (`via`) is kept.
@@ -27,12 +28,13 @@ class Selection:
     toolsets: frozenset[str] | None = None  # None: the default profile; may hold "default" and "all"
     tools: frozenset[str] = frozenset()
     granted_scopes: frozenset[str] | None = None  # --hide-unauthorized: the token's scopes; None: no scope filter
+    dynamic: bool = False  # --dynamic: the meta-tools search every toolset the other filters allow
 
     def resolved_toolsets(self, catalog: Catalog) -> frozenset[str]:
         """The toolsets this selection offers, by name."""
         every = frozenset(catalog.toolsets)
         if self.toolsets is None:
-            return every if self.tools else frozenset(catalog.default_toolsets)
+            return every if self.tools or self.dynamic else frozenset(catalog.default_toolsets)
         if "all" in self.toolsets:
             return every
         chosen = self.toolsets - {"default"}

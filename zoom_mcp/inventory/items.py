@@ -62,6 +62,13 @@ class Item:
             return tuple(self.source.input_schema.get("properties", {}))
         return ()
 
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """The words people use for what this tool does (catalog data; a task-level tool's own)."""
+        if isinstance(self.source, Operation | TaskTool):
+            return self.source.search_terms
+        return ()
+
 
 def endpoint_item(op: Operation) -> Item:
     return Item("endpoint", op.name, op.toolset, op.safety, op.description, (op.name,), (), op)

@@ -1,26 +1,29 @@
 """Dynamic discovery (`--dynamic`): a handful of meta-tools instead of the whole catalog.
 
-The model lists toolsets, searches the catalog in plain words, and enables a toolset (its typed
-tools then appear and the client is told the list changed). For clients that never refresh their
-tool list, it can also describe a tool and call it by name: that call goes through exactly the
-same inventory check, validation, confirmation gate, audit and client as a listed tool (the call pipeline).
+The model lists toolsets, searches every allowed tool in plain words (`tool_search`: BM25F over
+names, curated search terms, toolsets, descriptions and argument names), and enables a toolset (its
+typed tools then appear and the client is told the list changed). A search hit is enabled in one
+step: `enable_toolset` takes the hit's tool name as well as a toolset name, and each row says
+whether its toolset is listed yet. For clients that never refresh their tool list, it can also
+describe a tool and call it by name: that call goes through exactly the same inventory check,
+validation, confirmation gate, audit and client as a listed tool (the call pipeline).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
 from typing import Any
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
-from zoom_mcp.errors import Refused, ZoomMcpError
+from zoom_mcp.errors import Refused, UnknownTool, ZoomMcpError
 from zoom_mcp.inventory import EnabledToolsets, Inventory, Item
 from zoom_mcp.server.pipeline import CallPipeline, Outcome
 from zoom_mcp.server.results import compact, error_result
 from zoom_mcp.server.session import client_identity
+from zoom_mcp.server.tool_search import ToolIndex
 from zoom_mcp.server.tool_specs import ToolSpecs
 
 LIST_TOOLSETS, SEARCH, ENABLE, DESCRIBE, CALL = (
@@ -30,103 +33,6 @@ LIST_TOOLSETS, SEARCH, ENABLE, DESCRIBE, CALL = (
     "describe_tool",
     "call_tool",
 )
-
-# Words people use for what the catalog calls otherwise.
-SYNONYMS = {
-    "attendee": "participant",
-    "attended": "participant",
-    "who": "participant",
-    "joined": "participant",
-    "remove": "delete",
-    "erase": "delete",
-    "cancel": "delete",
-    "wipe": "delete",
-    "schedule": "create",
-    "book": "create",
-    "new": "create",
-    "set": "update",
-    "change": "update",
-    "edit": "update",
-    "rename": "update",
-    "show": "get",
-    "find": "list",
-    "upcoming": "upcoming",
-    "next": "upcoming",
-    "week": "upcoming",
-    "today": "upcoming",
-    "tomorrow": "upcoming",
-    "recording": "recording",
-    "video": "recording",
-    "transcript": "recording",
-    "signup": "registrant",
-    "register": "add",
-    "registration": "registrant",
-    "question": "question",
-    "vote": "poll",
-    "summary": "summary",
-    "recap": "summary",
-    "notes": "summary",
-    "restore": "recover",
-    "undelete": "recover",
-    "stream": "livestream",
-    "broadcast": "livestream",
-    "phone": "zpa",
-    "room": "device",
-}
-VERBS = {"list", "get", "create", "add", "update", "delete", "recover", "assign", "upgrade", "control", "end", "start"}
-STOP = {
-    "do",
-    "have",
-    "has",
-    "someone",
-    "one",
-    "at",
-    "once",
-    "by",
-    "a",
-    "an",
-    "the",
-    "of",
-    "for",
-    "my",
-    "me",
-    "i",
-    "to",
-    "in",
-    "on",
-    "with",
-    "and",
-    "all",
-    "this",
-    "what",
-    "is",
-}
-
-
-def _words(text: str) -> list[str]:
-    words = []
-    for raw in re.findall(r"[a-z0-9]+", text.lower()):
-        word = raw[:-1] if raw.endswith("s") and len(raw) > 3 and not raw.endswith("ss") else raw
-        if word not in STOP:
-            words.append(SYNONYMS.get(word, word))
-    return words
-
-
-def score(op: Item, query: list[str]) -> float:
-    name = set(_words(op.name.replace("_", " ")))
-    description = set(_words(op.description))
-    toolset = set(_words(op.toolset.replace("_", " ")))
-    params = set(_words(" ".join(op.argument_names)))
-    total = 0.0
-    for word in query:
-        total += 3.0 * (word in name) + 2.0 * (word in toolset) + 1.0 * (word in description) + 0.5 * (word in params)
-    total -= 0.25 * len(name - set(query))  # of two matches, the one with fewer other words is the closer
-    verb = op.name.split("_")[0]
-    if verb in query:  # "delete recording" wants a delete tool first
-        total += 2.0
-    elif not set(query) & VERBS and op.safety == "read":
-        total += 1.0  # no action asked for: a lookup is the safe reading
-    return total
 
 
 def _tool(name: str, description: str, properties: dict[str, Any], required: list[str]) -> types.Tool:
@@ -150,15 +56,17 @@ META_TOOLS = [
     ),
     _tool(
         SEARCH,
-        "Find Zoom tools by what you want to do, in plain words (e.g. 'upcoming meetings', "
-        "'delete recording'). Returns the best tool names with one-line descriptions.",
+        "Find Zoom tools by what you want to do, in plain words (e.g. 'who registered but did not attend', "
+        "'free up recording storage'), across every toolset you may use. Returns the best tools with "
+        "one-line descriptions and whether each is listed yet.",
         {"query": {"type": "string"}, "limit": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}},
         ["query"],
     ),
     _tool(
         ENABLE,
-        "Enable a toolset: its typed tools are added to your tool list.",
-        {"toolset": {"type": "string"}},
+        "Enable a toolset, or the toolset of a tool found with search_tools: its typed tools are added to your "
+        "tool list.",
+        {"toolset": {"type": "string", "description": "a toolset name, or a tool name from search_tools"}},
         ["toolset"],
     ),
     _tool(
@@ -187,6 +95,13 @@ class Discovery:
         self.specs = specs
         self.pipeline = pipeline
         self.enabled = enabled
+        self._index: ToolIndex | None = None  # built at the first search, off the cold start
+
+    @property
+    def index(self) -> ToolIndex:
+        if self._index is None:
+            self._index = ToolIndex(self.inventory.tools())
+        return self._index
 
     def tools(self, ctx: ServerRequestContext[Any] | None) -> list[types.Tool]:
         enabled = self.enabled.of(client_identity(ctx))
@@ -198,7 +113,7 @@ class Discovery:
             if params.name == LIST_TOOLSETS:
                 return self._list_toolsets(ctx)
             if params.name == SEARCH:
-                return self._search(str(args.get("query", "")), int(args.get("limit") or 5))
+                return self._search(ctx, str(args.get("query", "")), int(args.get("limit") or 5))
             if params.name == ENABLE:
                 return await self._enable(ctx, str(args.get("toolset", "")))
             name = str(args.get("name", ""))
@@ -241,35 +156,52 @@ class Discovery:
         return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"toolsets": rows})
 
     def search(self, query: str, limit: int = 5) -> list[Item]:
-        words = _words(query)
-        ranked = sorted(((score(i, words), i.name, i) for i in self.inventory.tools()), key=lambda t: (-t[0], t[1]))
-        return [item for points, _, item in ranked[:limit] if points > 0]
+        return self.index.search(query, limit)
 
-    def _search(self, query: str, limit: int) -> types.CallToolResult:
+    def _search(self, ctx: ServerRequestContext[Any] | None, query: str, limit: int) -> types.CallToolResult:
         found = self.search(query, max(1, min(limit, 20)))
+        enabled = self.enabled.of(client_identity(ctx))
         rows = [
             {
                 "name": item.name,
                 "toolset": item.toolset,
                 "safety": item.safety,
+                "listed": item.toolset in enabled,
                 "description": item.description.split(". ")[0].rstrip("."),
             }
             for item in found
         ]
-        text = compact(rows) if rows else f"No tool matches {query!r}; try other words or list_toolsets."
+        if not rows:
+            text = f"No tool matches {query!r}; try other words or list_toolsets."
+        else:
+            text = compact(rows) + "\nUse one: enable_toolset with its name lists it (or call_tool runs it now)."
         return types.CallToolResult(content=[types.TextContent(text=text)], structured_content={"tools": rows})
 
-    async def _enable(self, ctx: ServerRequestContext[Any] | None, toolset: str) -> types.CallToolResult:
+    def _toolset_of(self, name: str) -> str:
+        """A toolset's name as it is; a tool's name as its toolset (refused with the reason if it is hidden)."""
+        if name in {t.name for t in self.inventory.toolsets()} or name in self.inventory.catalog.toolsets:
+            return name
+        try:
+            return self.inventory.tool(name).toolset
+        except UnknownTool:
+            available = ", ".join(t.name for t in self.inventory.toolsets())
+            raise Refused(
+                f"Unknown toolset or tool {name!r}; toolsets: {available} (or a tool name from search_tools)."
+            ) from None
+
+    async def _enable(self, ctx: ServerRequestContext[Any] | None, name: str) -> types.CallToolResult:
+        toolset = self._toolset_of(name)
         available = {t.name: t for t in self.inventory.toolsets()}
         if toolset not in available:
-            raise Refused(f"Unknown or disabled toolset {toolset!r}; available: {', '.join(sorted(available))}.")
+            raise Refused(f"Toolset {toolset!r} has no tool this server allows; available: {', '.join(available)}.")
         added = self.enabled.enable(client_identity(ctx), toolset)
         if added and ctx is not None:
             # A client without a back-channel still has describe_tool / call_tool.
             with contextlib.suppress(Exception):
                 await ctx.session.send_tool_list_changed()
         names = list(available[toolset].tools)
-        text = f"Enabled {toolset}: {', '.join(names)}. Refresh your tool list, or use describe_tool / call_tool."
+        via = f" (the toolset of {name})" if name != toolset else ""
+        text = f"Enabled {toolset}{via}: {', '.join(names)}. Refresh your tool list, or use describe_tool / call_tool."
         return types.CallToolResult(
             content=[types.TextContent(text=text)], structured_content={"toolset": toolset, "tools": names}
         )

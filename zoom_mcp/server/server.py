@@ -37,15 +37,18 @@ RESOURCE_NOT_FOUND = -32002
 INVALID_PARAMS = -32602
 
 DYNAMIC_NOTE = (
-    " Only discovery tools are listed at first: search_tools finds the right tool for a task, enable_toolset "
-    "adds a toolset's tools, describe_tool and call_tool reach any tool by name."
+    " Only discovery tools are listed at first: search_tools finds the right tool for a task in every toolset "
+    "you may use, enable_toolset lists a found tool's toolset (give it the tool's name), describe_tool and "
+    "call_tool reach any tool by name."
 )
 INSTRUCTIONS = (
     "Tools for the Zoom Meetings API: meetings, cloud recordings, registrants, devices and more. "
     "Each tool is one Zoom operation; arguments are checked before anything is sent. "
     "Use 'me' as userId for the account's own user. Meeting UUIDs may be passed as they are. "
     "Destructive tools need a person's confirmation; never confirm on the user's behalf. "
-    "For what was said in meetings use search_recordings, read_meeting_transcript and get_meeting_brief."
+    "For questions about recorded meetings try the task-level tools first: search_recordings for what was said "
+    "across meetings, get_meeting_brief for what one meeting was, read_meeting_transcript for its full text "
+    "(get_meeting_transcript only gives a download URL)."
 )
 SANDBOX_NOTICE = (
     "SANDBOX MODE: this server is connected to zoom-mcp's embedded fake of Zoom, not to a real Zoom "

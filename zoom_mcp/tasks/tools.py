@@ -55,6 +55,7 @@ class TaskTool:
     needs: tuple[str, ...] = ("get_meeting_recordings",)  # the catalog operations it cannot work without
     toolset: str = "recordings"
     safety: str = "read"
+    search_terms: tuple[str, ...] = ()  # words people use for this task, for search_tools (not shown to the model)
 
 
 # --- read_meeting_transcript ------------------------------------------------------------------------------
@@ -138,8 +139,8 @@ READ_TRANSCRIPT = TaskTool(
     name="read_meeting_transcript",
     title="Read a meeting's transcript",
     description=(
-        "Read what was said in a recorded meeting: its transcript as speaker turns with times (or, with "
-        "source=chat, the in-meeting chat). Long transcripts come in pages: pass next_cursor back. "
+        "Read the text of what was said in one recorded meeting: its transcript as speaker turns with times (or, "
+        "with source=chat, the in-meeting chat). Long transcripts come in pages: pass next_cursor back. "
         "from_time/to_time cut it to part of the recording."
     ),
     input_schema=_object(
@@ -157,6 +158,14 @@ READ_TRANSCRIPT = TaskTool(
         {"meeting": MEETING, "turns": {"type": "array", "items": TURN}, "next_cursor": {"type": ["string", "null"]}}
     ),
     run=read_transcript,
+    search_terms=(
+        "full transcript",
+        "word for word",
+        "text of the meeting",
+        "chat log",
+        "posted in the chat",
+        "minutes",
+    ),
 )
 
 
@@ -223,9 +232,9 @@ SEARCH = TaskTool(
     name="search_recordings",
     title="Search what was said in recorded meetings",
     description=(
-        "Find who said what about a topic across a user's recorded meetings: matching passages of transcripts "
-        "and chats, ranked, each with meeting, date, speaker and time, plus meetings whose topic matches. "
-        "Default range: the last 30 days; longer ranges are searched month by month."
+        "Try first for what was said in meetings: finds who said what about a topic across a user's recorded "
+        "meetings - matching passages of transcripts and chats, ranked, each with meeting, date, speaker and time, "
+        "plus meetings whose topic matches. Default range: the last 30 days; longer ranges are searched month by month."
     ),
     input_schema=_object(
         {
@@ -246,6 +255,15 @@ SEARCH = TaskTool(
     ),
     run=search,
     needs=("list_user_recordings", "get_meeting_recordings"),
+    search_terms=(
+        "who said",
+        "mentioned",
+        "discussed",
+        "talked about",
+        "search transcripts",
+        "search calls",
+        "keyword",
+    ),
 )
 
 
@@ -324,12 +342,21 @@ BRIEF = TaskTool(
     name="get_meeting_brief",
     title="Brief of a past meeting",
     description=(
-        "What a past meeting was, in one call: topic, time, host, attendees, recording files, speakers' talk "
-        "time, Zoom's AI summary when there is one, and how the transcript opens."
+        "Try first for what a past meeting was, in one call: topic, time, host, attendees, recording files, "
+        "speakers' talk time, Zoom's AI summary when there is one, and how the transcript opens."
     ),
     input_schema=_object({"meeting_id": MEETING_ID}, ["meeting_id"]),
     output_schema=_lenient({"meeting": MEETING, "ai_summary": {"type": ["string", "null"]}}),
     run=brief,
+    search_terms=(
+        "summarize",
+        "overview",
+        "what happened",
+        "who talked the most",
+        "talk time",
+        "recap",
+        "who was there",
+    ),
 )
 
 TASK_TOOLS: dict[str, TaskTool] = {t.name: t for t in (SEARCH, READ_TRANSCRIPT, BRIEF)}
