@@ -79,19 +79,25 @@ class SecurityMiddleware:
             await _deny(send, 413, f"request body over {limit} bytes")
             return
         started = False
+        too_large = False  # a body without Content-Length (chunked) that went over the limit
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # The app's own answer to the cut body: Starlette's error middleware turns BodyTooLarge
+                # into a 500 (and only then re-raises it), so it must never reach the client.
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         received = 0
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
+                too_large = True
                 raise BodyTooLarge
             return message
 
@@ -104,11 +110,14 @@ class SecurityMiddleware:
         self.in_flight += is_call
         try:
             await self.app(scope, counted_receive, guarded_send)
-        except BodyTooLarge:
-            if not started:
-                await _deny(send, 413, f"request body over {limit} bytes")
+        except Exception:
+            # BodyTooLarge comes back as itself, or wrapped in an ExceptionGroup by a task group on the way.
+            if not too_large:
+                raise
         finally:
             self.in_flight -= is_call
+        if too_large and not started:
+            await _deny(send, 413, f"request body over {limit} bytes")
 
     def _check(self, headers: dict[str, str], bearer: bool = True) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")
