@@ -2,7 +2,7 @@
 
 - `Origin` must be on the allow-list (DNS-rebinding protection for browsers); requests
   without an Origin (non-browser clients) pass. On loopback binds, `Host` must be a loopback
-  name too, so a rebinding DNS name cannot reach the server.
+  name (or the public URL's host), so a rebinding DNS name cannot reach the server.
 - With a bearer token configured, every request must carry it (compared in constant time).
 - Request bodies are capped.
 Error bodies are short JSON and never echo a header, a token or a secret.
@@ -42,7 +42,8 @@ def is_loopback(host: str) -> bool:
 class HttpSecurity:
     token: str | None = field(default=None, repr=False)
     allowed_origins: tuple[str, ...] = DEFAULT_ORIGINS
-    check_host: bool = True  # loopback binds: Host must be a loopback name
+    check_host: bool = True  # loopback binds: Host must be a loopback name or one of allowed_hosts
+    allowed_hosts: tuple[str, ...] = ()  # host names besides loopback (the public URL's), without the port
     max_body_bytes: int = 1024 * 1024
 
 
@@ -67,8 +68,9 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        # Approval pages: a browser cannot send the bearer token; the unguessable single-use page ID, the
-        # page's CSRF token and the same-origin check stand in for it. Origin and Host checks still apply.
+        # Approval pages: a browser cannot send the bearer token. Approving needs the person's passkey (the page
+        # verifies the assertion); the single-use page ID, the CSRF token and the same-origin check are defence
+        # in depth. Without the token a client can view a page it has the address of, or deny it.
         problem = self._check(headers, bearer=not scope["path"].startswith(APPROVALS_PREFIX))
         if problem is not None:
             await _deny(send, *problem)
@@ -126,7 +128,7 @@ class SecurityMiddleware:
         if self.settings.check_host:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1 : host.find("]")]
-            if not is_loopback(name):
+            if not is_loopback(name) and name.lower() not in self.settings.allowed_hosts:
                 return 403, "host not allowed: this server only answers to loopback names", {}
         if self._token is not None and bearer:
             auth = headers.get("authorization", "")
