@@ -71,6 +71,9 @@ class SoftAuthenticator:
         mine = [cid for cid, (_, rp) in self.keys.items() if rp == rp_id and (not allowed or cid in allowed)]
         if not mine:  # a browser would find no passkey; sign with any key, as a forger would try
             mine = [cid for cid, (_, rp) in self.keys.items() if rp == rp_id] or list(self.keys)
+        if not mine:  # no key at all: a fresh one, never enrolled
+            self.create({"rp": {"id": rp_id}, "challenge": ""}, origin)
+            mine = list(self.keys)
         credential_id = mine[0]
         key, _ = self.keys[credential_id]
         self.sign_count += 1

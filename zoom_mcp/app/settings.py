@@ -255,7 +255,8 @@ class Settings:
     confirm: str = setting(
         "destructive",
         "which calls need a person's confirmation: destructive, writes (every write too), off (from the flag "
-        "only), human (a person approves each on a web page), human,writes",
+        "only), human (a person approves each on a web page with an enrolled passkey; see 'zoom-mcp approvals' "
+        "and the README's threat model), human,writes",
         "safety",
         env="ZOOM_MCP_CONFIRM",
         flag="--confirm",
