@@ -14,6 +14,7 @@ import fnmatch
 import hmac
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,7 @@ class HttpSecurity:
     max_body_bytes: int = 1024 * 1024
 
 
-APPROVALS_PREFIX = "/approvals/"
+APPROVAL_PAGE = re.compile(r"/approvals/[A-Za-z0-9_-]{1,100}")  # exactly a page: no `..`, no deeper path
 
 
 class BodyTooLarge(Exception):
@@ -71,7 +72,7 @@ class SecurityMiddleware:
         # Approval pages: a browser cannot send the bearer token. Approving needs the person's passkey (the page
         # verifies the assertion); the single-use page ID, the CSRF token and the same-origin check are defence
         # in depth. Without the token a client can view a page it has the address of, or deny it.
-        problem = self._check(headers, bearer=not scope["path"].startswith(APPROVALS_PREFIX))
+        problem = self._check(headers, bearer=APPROVAL_PAGE.fullmatch(scope["path"]) is None)
         if problem is not None:
             await _deny(send, *problem)
             return
