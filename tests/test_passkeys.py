@@ -189,3 +189,24 @@ async def test_stdio_approval_links_are_localhost_even_with_a_public_url(sandbox
             async with approval_server(app.approvals) as base:
                 _, person = await first_call(client)
     assert base.startswith("http://localhost:") and person.url.startswith(base)
+
+
+def test_the_approvals_command_lists_and_enrols_only_from_a_terminal(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")} | {"ZOOM_MCP_CONFIG_DIR": str(tmp_path)}
+
+    def approvals(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "zoom_mcp", "approvals", *args]
+        return subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60)
+
+    assert "No passkey is enrolled" in approvals("list").stderr
+    enrol(tmp_path, SoftAuthenticator())
+    listed = approvals("list")
+    assert listed.returncode == 0 and "localhost" in listed.stdout and "test passkey" in listed.stdout
+    for action in (("enroll",), ("remove", listed.stdout.split()[0])):
+        refused = approvals(*action)
+        assert refused.returncode == 2 and "from a terminal" in refused.stderr
+    assert len(PasskeyStore.in_dir(tmp_path).all()) == 1
