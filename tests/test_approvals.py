@@ -1,15 +1,21 @@
-"""`--confirm human`: only a person's decision on the approval page lets a destructive call through.
+"""`--confirm human`: only a person's decision on the approval page, with their passkey, lets a
+destructive call through.
 
-These tests play the person with an HTTP client (the browser tests are in test_approvals_browser.py)
-and play a model that tries everything else: re-calling, tokens, GETs, forged POSTs, other meetings.
+These tests play the person with an HTTP client and a passkey in software (`tests/authenticator.py`;
+the browser tests in test_approvals_browser.py use Chromium's virtual authenticator) and play a model
+that tries everything else: re-calling, tokens, GETs, forged POSTs, other meetings. The attacks of an
+agent that can also fetch URLs and read files are in test_approval_attacks.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,7 @@ from mcp import Client
 from mcp.server import Server
 
 import zoom_mcp.sandbox.seed as s
+from tests.authenticator import SoftAuthenticator, enrol
 from tests.conftest import running
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
@@ -30,22 +37,42 @@ MEETING = {"meetingId": s.SCHEDULED_MEETING_ID}
 OTHER = {"meetingId": s.RECURRING_MEETING_ID}
 
 
+HUMAN_SANDBOX = ("--sandbox", "--confirm", "human")
+PASSKEY = SoftAuthenticator()  # the person's passkey; every server below has it enrolled
+
+
+@contextmanager
+def enrolled_config(authenticator: SoftAuthenticator = PASSKEY) -> Iterator[dict[str, str]]:
+    """A fresh config directory with the person's passkey enrolled for localhost, as the environment."""
+    with tempfile.TemporaryDirectory() as config:
+        enrol(Path(config), authenticator)
+        yield {"ZOOM_MCP_CONFIG_DIR": config}
+
+
 @asynccontextmanager
 async def human(sandbox: Sandbox, clock: FixedClock, ttl: float = 300, **flags: Any) -> AsyncIterator[Server]:
     """The server as `zoom-mcp --sandbox --confirm human` runs it on stdio, with its approval page server."""
-    env = {"ZOOM_MCP_APPROVAL_TTL": str(ttl)}
-    async with running(sandbox, clock, env, confirm="human", **flags) as app:
-        assert app.approvals is not None
-        async with approval_server(app.approvals):
-            yield app.server
+    flags.setdefault("confirm", "human")
+    with enrolled_config() as env:
+        async with running(sandbox, clock, {**env, "ZOOM_MCP_APPROVAL_TTL": str(ttl)}, **flags) as app:
+            assert app.approvals is not None
+            async with approval_server(app.approvals):
+                yield app.server
+
+
+def webauthn_options(page: str) -> dict[str, Any]:
+    found = re.search(r"<script type=application/json id=webauthn>(.*?)</script>", page)
+    return json.loads(found.group(1)) if found else {}
 
 
 class Person:
-    """What a person does in the browser: open the page, maybe type the name, click a button."""
+    """What a person does in the browser: open the page, maybe type the name, click a button, give the
+    passkey (the browser signs the page's challenge for the page's origin)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, passkey: SoftAuthenticator | None = PASSKEY) -> None:
         self.url = url
         self.origin = re.match(r"https?://[^/]+", url).group(0)  # type: ignore[union-attr]
+        self.passkey = passkey
 
     async def page(self) -> str:
         async with httpx2.AsyncClient() as browser:
@@ -58,6 +85,9 @@ class Person:
         form = {"csrf": csrf.group(1) if csrf else "", "decision": decision}
         if typed is not None or target:
             form["typed"] = typed if typed is not None else target.group(1)  # type: ignore[union-attr]
+        options = webauthn_options(page).get("get")
+        if decision == "approve" and self.passkey is not None and options:
+            form["assertion"] = self.passkey.get(options, self.origin)
         form.update(overrides)
         async with httpx2.AsyncClient() as browser:
             return await browser.post(self.url, data=form, headers={"Origin": self.origin})
@@ -188,28 +218,34 @@ async def test_declining_to_open_the_link_denies(sandbox: Sandbox, clock: FixedC
     assert "denied" in result.content[0].text and sandbox.mutating_requests() == []
 
 
-async def test_every_step_is_audited_with_the_approval_id(sandbox: Sandbox, clock: FixedClock, tmp_path: Path) -> None:
+async def test_every_step_is_audited_by_a_hash_of_the_approval_id(
+    sandbox: Sandbox, clock: FixedClock, tmp_path: Path
+) -> None:
     audit_log = str(tmp_path / "audit.jsonl")
     async with human(sandbox, clock, audit_log=audit_log) as server, Client(server) as client:
         _, person = await first_call(client)
         await person.decide("approve")
         await client.call_tool("delete_meeting", MEETING)
-    entries = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    text = (tmp_path / "audit.jsonl").read_text()
+    entries = [json.loads(line) for line in text.splitlines()]
     events = [e["event"] for e in entries]
     for event in ("approval_created", "approval_viewed", "approval_approved", "accepted", "executed"):
         assert event in events, events
     approval_id = person.url.rsplit("/", 1)[1]
-    assert {e.get("approval_id") for e in entries if e["event"].startswith("approval_")} == {approval_id}
-    assert next(e for e in entries if e["event"] == "executed")["approval_id"] == approval_id
-    assert "Weekly design review" not in (tmp_path / "audit.jsonl").read_text()  # IDs only, no names
+    assert approval_id not in text  # the log names the approval, it does not hold its address
+    ref = hashlib.sha256(approval_id.encode()).hexdigest()[:16]
+    assert {e.get("approval") for e in entries if e["event"].startswith("approval_")} == {ref}
+    assert next(e for e in entries if e["event"] == "executed")["approval"] == ref
+    assert next(e for e in entries if e["event"] == "approval_approved")["passkey"]  # which passkey approved
+    assert "Weekly design review" not in text  # IDs only, no names
 
 
 async def test_write_calls_need_approval_only_with_writes(sandbox: Sandbox, clock: FixedClock) -> None:
     arguments = {"meetingId": s.SCHEDULED_MEETING_ID, "topic": "Renamed"}
-    async with running(sandbox, clock, confirm="human,writes") as app, Client(app.server) as client:
+    async with human(sandbox, clock, confirm="human,writes") as server, Client(server) as client:
         gated = await client.call_tool("update_meeting", arguments)
     assert gated.structured_content["status"] == "approval_required" and sandbox.mutating_requests() == []
-    async with running(sandbox, clock, confirm="human") as app, Client(app.server) as client:
+    async with human(sandbox, clock) as server, Client(server) as client:
         free = await client.call_tool("update_meeting", arguments)
     assert not free.is_error and len(sandbox.mutating_requests()) == 1
 
@@ -219,12 +255,15 @@ async def test_over_stdio_the_page_has_its_own_loopback_port() -> None:
 
     from mcp import StdioServerParameters
 
-    params = StdioServerParameters(command=sys.executable, args=["-m", "zoom_mcp", "--sandbox", "--confirm", "human"])
-    async with Client(params) as client:
-        _, person = await first_call(client)
-        assert person.origin.startswith("http://127.0.0.1:")
-        assert (await person.decide("approve")).status_code == 200
-        ran = await client.call_tool("delete_meeting", MEETING)
+    with enrolled_config() as env:
+        params = StdioServerParameters(
+            command=sys.executable, args=["-m", "zoom_mcp", "--sandbox", "--confirm", "human"], env=env
+        )
+        async with Client(params) as client:
+            _, person = await first_call(client)
+            assert person.origin.startswith("http://localhost:")  # a secure context and an RP ID: localhost
+            assert (await person.decide("approve")).status_code == 200
+            ran = await client.call_tool("delete_meeting", MEETING)
     assert not ran.is_error and "answered HTTP 204" in ran.content[0].text
 
 
@@ -234,13 +273,16 @@ async def test_over_http_the_page_is_on_the_servers_origin_and_only_it_skips_the
     from tests.http_server import zoom_mcp_http
 
     token = "approval-test-token"
-    with zoom_mcp_http("--sandbox", "--confirm", "human", env={"ZOOM_MCP_AUTH_TOKEN": token}, token=token) as base:
+    with (
+        enrolled_config() as env,
+        zoom_mcp_http(*HUMAN_SANDBOX, env=env | {"ZOOM_MCP_AUTH_TOKEN": token}, token=token) as base,
+    ):
         async with (
             httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http,
             Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client,
         ):
             _, person = await first_call(client)
-            assert person.origin == base
+            assert person.origin == base.replace("127.0.0.1", "localhost")  # links never use the bind address
             assert (await person.decide("approve")).status_code == 200  # a browser: no bearer token
             ran = await client.call_tool("delete_meeting", MEETING)
         assert not ran.is_error
@@ -250,61 +292,49 @@ async def test_over_http_the_page_is_on_the_servers_origin_and_only_it_skips_the
 
 
 async def test_long_expired_approvals_are_forgotten(sandbox: Sandbox, clock: FixedClock) -> None:
-    env = {"ZOOM_MCP_APPROVAL_TTL": "60"}
-    async with running(sandbox, clock, env, confirm="human") as app, Client(app.server) as client:
-        approvals = app.approvals
-        assert approvals is not None
-        old = (await client.call_tool("delete_meeting", MEETING)).structured_content["approval_url"]
-        clock.advance(500)
-        await client.call_tool("delete_meeting", OTHER)
+    with enrolled_config() as config:
+        env = {**config, "ZOOM_MCP_APPROVAL_TTL": "60"}
+        async with running(sandbox, clock, env, confirm="human") as app, Client(app.server) as client:
+            approvals = app.approvals
+            assert approvals is not None
+            old = (await client.call_tool("delete_meeting", MEETING)).structured_content["approval_url"]
+            clock.advance(500)
+            await client.call_tool("delete_meeting", OTHER)
     assert approvals.get(old.rsplit("/", 1)[1]) is None and len(approvals._by_id) == 1
 
 
 def test_zoom_mcp_call_on_a_terminal_prints_the_page_and_waits_for_the_decision() -> None:
-    import os
     import subprocess
     import sys
 
+    import anyio
+
     primary, secondary = os.openpty()  # a terminal on stdin, as when a person runs the command
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zoom_mcp",
-            "call",
-            "delete_meeting",
-            json.dumps(MEETING),
-            "--sandbox",
-            "--confirm",
-            "human",
-        ],
-        stdin=secondary,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    os.close(secondary)
-    try:
-        assert proc.stderr is not None
-        url = ""
-        for _ in range(20):
-            line = proc.stderr.readline()
-            if "/approvals/" in line and line.startswith("http"):
-                url = line.strip()
-                break
-        assert url, "no approval page printed"
-        page = httpx2.get(url).text
-        csrf = re.search(r"name=csrf value='([^']+)'", page).group(1)  # type: ignore[union-attr]
-        origin = re.match(r"https?://[^/]+", url).group(0)  # type: ignore[union-attr]
-        decided = httpx2.post(
-            url, data={"csrf": csrf, "decision": "approve", "typed": "Weekly design review"}, headers={"Origin": origin}
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    with enrolled_config() as env:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "zoom_mcp", "call", "delete_meeting", json.dumps(MEETING), *HUMAN_SANDBOX],
+            stdin=secondary,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**base_env, **env},
         )
-        assert decided.status_code == 200
-        out, _ = proc.communicate(timeout=60)
-    finally:
-        os.close(primary)
-        if proc.poll() is None:
-            proc.kill()
+        os.close(secondary)
+        try:
+            assert proc.stderr is not None
+            url = ""
+            for _ in range(20):
+                line = proc.stderr.readline()
+                if "/approvals/" in line and line.startswith("http"):
+                    url = line.strip()
+                    break
+            assert url.startswith("http://localhost:"), "no approval page printed"
+            decided = anyio.run(Person(url).decide, "approve")
+            assert decided.status_code == 200
+            out, _ = proc.communicate(timeout=60)
+        finally:
+            os.close(primary)
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == 0 and "answered HTTP 204" in out

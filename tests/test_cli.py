@@ -106,12 +106,12 @@ def test_bad_policy_settings_are_refused_clearly(args: tuple[str, ...], env: dic
     assert proc.returncode == 2 and needle in proc.stderr
 
 
-def test_destructive_call_without_a_terminal_returns_the_preview() -> None:
+def test_destructive_call_without_a_terminal_sends_nothing_exits_3_and_says_how() -> None:
     proc = run("call", "delete_meeting", '{"meetingId": 85746065432}', "--sandbox")
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)
-    assert data["status"] == "confirmation_required"
-    assert data["preview"]["call"] == "DELETE /meetings/85746065432"
+    assert proc.returncode == 3, proc.stderr
+    assert "Nothing was sent to Zoom: DELETE /meetings/85746065432" in proc.stderr
+    assert "in a terminal" in proc.stderr and "--confirm off" in proc.stderr
+    assert "confirmation_token" not in proc.stderr + proc.stdout  # no shared secret: no later call would take it
 
 
 def test_sandbox_faults_from_the_environment_reach_the_cli() -> None:

@@ -20,6 +20,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.http_sandbox import serve_sandbox, zoom_env
+from tests.test_approvals import enrolled_config
 from tests.test_login import env_for, start_login
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 
@@ -86,8 +87,8 @@ async def test_sandbox_variant_starts_and_serves(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["vscode-mcp", "cursor-mcp"])
 async def test_real_credentials_variant_reads_secrets_from_the_environment(name: str) -> None:
-    with serve_sandbox(Sandbox()) as base:
-        env = zoom_env(base)  # the API and token URLs point at the loopback sandbox; the config names the rest
+    with serve_sandbox(Sandbox()) as base, enrolled_config() as passkeys:  # the configs use --confirm human
+        env = zoom_env(base) | passkeys  # API and token URLs at the loopback sandbox; the config names the rest
         names, result = await start(
             CONFIGS / f"{name}.json", env, {"zoom-client-secret": SANDBOX_CREDENTIALS.client_secret}
         )

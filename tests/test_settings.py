@@ -40,7 +40,7 @@ def test_each_command_line_and_help_come_from_the_table(command: str) -> None:
         if row.flag and command in row.commands:
             assert row.flag in text and row.help.split(";")[0][:30] in " ".join(text.split()), (command, name)
     wanted = {name for name, row, _ in table.rows() if row.flag and command in row.commands}
-    dests = {a.dest for a in parser._actions} - {"help", "version", "tool", "arguments"}
+    dests = {a.dest for a in parser._actions} - {"help", "version", "tool", "arguments", "action", "passkey"}
     assert dests == wanted
 
 

@@ -9,6 +9,7 @@ ZoomMcpError                 root; its text is written for the person or model r
 │   ├── RangeRefused         a date range longer than Zoom answers, whose pieces cannot be merged
 │   └── TokenRefused         a confirmation token that does not authorise this exact call
 ├── NotFound                 what was asked about is not there (a meeting without a recording)
+├── PasskeyRefused            a WebAuthn assertion or enrollment that does not verify (approval pages)
 ├── TranscriptError          a transcript file that is not WebVTT
 ├── LoginError               `zoom-mcp login` did not complete
 └── ZoomCallError            a call to Zoom did not give an answer
@@ -73,6 +74,10 @@ class TokenRefused(Refused):
 
 class NotFound(ZoomMcpError):
     pass
+
+
+class PasskeyRefused(ZoomMcpError):
+    """Nothing was approved, enrolled or removed; the text (for the audit log) says why."""
 
 
 class TranscriptError(ZoomMcpError, ValueError):

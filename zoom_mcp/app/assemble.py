@@ -28,8 +28,18 @@ from zoom_mcp.client.retry import RetryPolicy
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from zoom_mcp.errors import ConfigError, ZoomCallError
 from zoom_mcp.inventory import EnabledToolsets, Inventory, Selection
-from zoom_mcp.safety import AuditLog, ConfirmationTokens, ConfirmPolicy, Gate, MemoryUsedTokens, RedisUsedTokens
+from zoom_mcp.safety import (
+    AuditLog,
+    ConfirmationTokens,
+    ConfirmPolicy,
+    Gate,
+    MemoryUsedTokens,
+    RedisUsedTokens,
+    SqliteUsedTokens,
+    UsedTokens,
+)
 from zoom_mcp.safety.approvals import Approval, Approvals
+from zoom_mcp.safety.passkeys import PasskeyStore
 from zoom_mcp.server.discovery import Discovery
 from zoom_mcp.server.pipeline import CallPipeline
 from zoom_mcp.server.server import ZoomServer
@@ -194,11 +204,11 @@ async def assemble(
     inventory = Inventory.build(catalog, selection)  # unknown toolset or tool names stop the start here
     confirm = ConfirmPolicy(settings.confirm_mode, settings.human_approvals)
     audit = AuditLog(Path(settings.audit_log) if settings.audit_log else None, clock=clock)
-    used = RedisUsedTokens(settings.redis_url, clock=clock) if settings.redis_url else MemoryUsedTokens(clock)
+    used = used_tokens(settings, clock)
     tokens = ConfirmationTokens(
         settings.secret.encode() if settings.secret else None, ttl=settings.confirm_ttl, clock=clock, used=used
     )
-    approvals = Approvals(audit, ttl=settings.approval_ttl, clock=clock) if confirm.human else None
+    approvals = human_approvals(settings, audit, clock) if confirm.human else None
     if approvals is not None and settings.open_approvals:
         approvals.on_created = _open_in_browser(approvals)
     index = TranscriptIndex(settings.index)
@@ -222,8 +232,32 @@ async def assemble(
             yield App(settings, clock, catalog, client, inventory, tasks, audit, approvals, server)
     finally:
         index.close()
-        if isinstance(used, RedisUsedTokens):
+        if isinstance(used, RedisUsedTokens | SqliteUsedTokens):
             await used.aclose()
+
+
+def used_tokens(settings: Settings, clock: Clock) -> UsedTokens:
+    """Where spent confirmation tokens are remembered. A token verifies only where its HMAC key does: with a
+    random key per process, in this process only (memory is enough); with ZOOM_MCP_SECRET, in every process
+    that shares it, so it is spent in Redis (every replica) or in an owner-only SQLite file (this machine)."""
+    if settings.redis_url:
+        return RedisUsedTokens(settings.redis_url, clock=clock)
+    if settings.secret:
+        return SqliteUsedTokens(settings.credentials_dir / "used-tokens.sqlite3", clock=clock)
+    return MemoryUsedTokens(clock)
+
+
+def human_approvals(settings: Settings, audit: AuditLog, clock: Clock) -> Approvals:
+    """--confirm human: approvals checked against the enrolled passkeys; none enrolled refuses the start."""
+    store = PasskeyStore.in_dir(settings.credentials_dir, clock=clock)
+    approvals = Approvals(audit, store, ttl=settings.approval_ttl, clock=clock, public_url=settings.pages_public_url)
+    if not store.for_rp(approvals.rp_id):
+        where = f" --public-url {settings.pages_public_url}" if settings.pages_public_url else ""
+        raise ConfigError(
+            f"--confirm human needs a passkey to approve with, and none is enrolled for {approvals.rp_id} "
+            f"(in {store.path}). Enrol one from a terminal: zoom-mcp approvals enroll{where}"
+        )
+    return approvals
 
 
 def _open_in_browser(approvals: Approvals) -> Callable[[Approval], None]:

@@ -23,6 +23,7 @@ COMMANDS = {
     table.LOGIN: "sign in as yourself with a user-managed Zoom OAuth app (authorization code + PKCE)",
     table.LOGOUT: "forget the sign-in stored by 'zoom-mcp login'",
     table.SANDBOX: "serve the embedded Zoom sandbox over HTTP",
+    table.APPROVALS: "enroll, list or remove the passkeys that approve calls under --confirm human",
 }
 DESCRIPTIONS = {
     table.SERVE: "MCP server for the Zoom Meetings API. With no command, serves MCP on stdio.",
@@ -36,6 +37,10 @@ DESCRIPTIONS = {
     "redirect URL http://127.0.0.1:PORT/callback in the app.",
     table.LOGOUT: "Forget the sign-in stored by 'zoom-mcp login'.",
     table.SANDBOX: "Serve the embedded Zoom sandbox over HTTP, for other programs (or zoom-mcp) to use as Zoom.",
+    table.APPROVALS: "The passkeys that approve calls under --confirm human (only their public keys are kept, in "
+    "the config directory). 'enroll' and 'remove' print a one-time http://localhost page for you to open and wait "
+    "for your passkey; enrolling a further passkey, and removing one, first takes a passkey already enrolled. "
+    "'list' shows them. With --public-url, the passkey is made for that host (see the README).",
 }
 
 
@@ -65,6 +70,9 @@ def build_parser(command: str = table.SERVE) -> argparse.ArgumentParser:
     )
     if command == table.SERVE:
         parser.add_argument("--version", action="version", version=f"zoom-mcp {__version__}")
+    if command == table.APPROVALS:
+        parser.add_argument("action", choices=("enroll", "list", "remove"), help="what to do")
+        parser.add_argument("passkey", nargs="?", help="remove: the passkey's ID, as 'list' shows it")
     if command == table.CALL:
         parser.add_argument("tool", help="tool name, e.g. list_user_recordings")
         parser.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments (default {})")
@@ -137,6 +145,10 @@ def run(command: str, settings: Settings, args: argparse.Namespace) -> int:
         from zoom_mcp.app.commands.login import run_logout  # late: one command's imports
 
         return run_logout(settings)
+    if command == table.APPROVALS:
+        from zoom_mcp.app.commands.approvals import run_approvals  # late: one command's imports
+
+        return run_approvals(settings, args.action, args.passkey)
     if command == table.TOOLS:
         from zoom_mcp.app.commands.terminal import list_tools  # late: one command's imports
 

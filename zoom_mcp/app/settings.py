@@ -28,6 +28,7 @@ TRANSPORTS = ("stdio", "http", "sse")
 RATE_PLANS = ("free", "pro", "business")
 
 SERVE, TOOLS, CALL, DOCTOR, LOGIN, LOGOUT, SANDBOX = "serve", "tools", "call", "doctor", "login", "logout", "sandbox"
+APPROVALS = "approvals"
 SERVER = frozenset({SERVE, TOOLS, CALL})  # commands that build the MCP server
 
 
@@ -98,6 +99,22 @@ def choice(options: tuple[str, ...], *, upper: bool = False) -> Callable[[str], 
         return normal
 
     return parse
+
+
+def as_public_url(value: str) -> str:
+    """Where people reach the server: https://HOST[:PORT][/PATH], or http://localhost:PORT on this machine
+    (browsers allow passkeys only in a secure context, and an IP address is no RP ID)."""
+    from urllib.parse import urlsplit  # late: only when the setting is given
+
+    parts = urlsplit(value.strip())
+    host = (parts.hostname or "").lower()
+    if not host or parts.query or parts.fragment:
+        raise ValueError("must be a URL like https://mcp.example.com")
+    if parts.scheme != "https" and not (parts.scheme == "http" and host == "localhost"):
+        raise ValueError("must be https:// (or http://localhost on this machine): passkeys need a secure context")
+    if host.replace(".", "").isdigit() or ":" in host:
+        raise ValueError("must name a host, not an IP address: passkeys are bound to a host name")
+    return value.strip().rstrip("/")
 
 
 def confirm_mode(value: str) -> str:
@@ -171,7 +188,8 @@ class Settings:
     )
     config_dir: str = setting(
         "",
-        "where 'zoom-mcp login' keeps the sign-in when no keyring exists",
+        "where 'zoom-mcp login' keeps the sign-in when no keyring exists, the enrolled passkeys' public keys "
+        "(--confirm human) and the spent confirmation tokens (with ZOOM_MCP_SECRET)",
         "Zoom",
         env="ZOOM_MCP_CONFIG_DIR",
         default_text="$XDG_CONFIG_HOME/zoom-mcp or ~/.config/zoom-mcp",
@@ -237,13 +255,25 @@ class Settings:
     confirm: str = setting(
         "destructive",
         "which calls need a person's confirmation: destructive, writes (every write too), off (from the flag "
-        "only), human (a person approves each on a web page), human,writes",
+        "only), human (a person approves each on a web page with an enrolled passkey; see 'zoom-mcp approvals' "
+        "and the README's threat model), human,writes",
         "safety",
         env="ZOOM_MCP_CONFIRM",
         flag="--confirm",
         parse=confirm_mode,
         env_parse=_env_confirm,
         choices=CONFIRM_CHOICES,
+    )
+    public_url: str | None = setting(
+        None,
+        "the https:// URL people reach this server at (behind a proxy): every link the server hands out starts "
+        "with it, and passkeys for --confirm human are bound to its host",
+        "safety",
+        env="ZOOM_MCP_PUBLIC_URL",
+        flag="--public-url",
+        parse=as_public_url,
+        metavar="URL",
+        commands=frozenset({SERVE, APPROVALS}),
     )
     open_approvals: bool = setting(
         False,
@@ -487,6 +517,35 @@ class Settings:
         metavar="SECONDS",
     )
 
+    # zoom-mcp approvals.
+    approvals_port: int = setting(
+        0,
+        "local port of the enrol/remove page",
+        "approvals",
+        flag="--port",
+        parse=as_port,
+        commands=frozenset({APPROVALS}),
+        metavar="PORT",
+        default_text="any free port",
+    )
+    approvals_timeout: float = setting(
+        300.0,
+        "seconds to wait for the passkey in the browser",
+        "approvals",
+        flag="--timeout",
+        parse=positive(float),
+        commands=frozenset({APPROVALS}),
+        metavar="SECONDS",
+    )
+    passkey_name: str = setting(
+        "zoom-mcp approvals",
+        "a name for the new passkey, shown by 'zoom-mcp approvals list'",
+        "approvals",
+        flag="--name",
+        metavar="NAME",
+        commands=frozenset({APPROVALS}),
+    )
+
     # --- what the rows mean together -------------------------------------------------------------------------
 
     @property
@@ -503,6 +562,11 @@ class Settings:
     @property
     def credentials_dir(self) -> Path:
         return Path(self.config_dir) if self.config_dir else Path.home() / ".config" / "zoom-mcp"
+
+    @property
+    def pages_public_url(self) -> str | None:
+        """The public URL the approval pages are served at; stdio serves them itself on localhost."""
+        return self.public_url if self.transport != "stdio" else None
 
 
 def shown(default: Any) -> str:

@@ -4,7 +4,7 @@ from zoom_mcp.safety.audit import AuditLog
 from zoom_mcp.safety.confirm import CONFIRM_MODES, ConfirmMode, ConfirmPolicy
 from zoom_mcp.safety.gate import Gate
 from zoom_mcp.safety.tokens import ConfirmationTokens
-from zoom_mcp.safety.used_tokens import MemoryUsedTokens, RedisUsedTokens
+from zoom_mcp.safety.used_tokens import MemoryUsedTokens, RedisUsedTokens, SqliteUsedTokens, UsedTokens
 
 __all__ = [
     "CONFIRM_MODES",
@@ -15,4 +15,6 @@ __all__ = [
     "Gate",
     "MemoryUsedTokens",
     "RedisUsedTokens",
+    "SqliteUsedTokens",
+    "UsedTokens",
 ]

@@ -1,9 +1,10 @@
 """`--confirm human`: a gated call runs only after a person approved that exact call on the page.
 
-The model never holds the means to approve. With URL elicitation the page's address goes to the
-client (shown to the person, not to the model) and the call waits for the decision; without it,
-the result carries the address for the person and the call runs when re-called after approval.
-Confirmation tokens are not accepted in this mode.
+Approving takes the person's passkey (see `passkeys`), which the model does not hold: knowing the
+page's address is not enough to approve, so the address may be shown to the model. With URL
+elicitation the address goes to the client (shown to the person) and the call waits for the
+decision; without it, the result carries the address for the person and the call runs when
+re-called after approval. Confirmation tokens are not accepted in this mode.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class HumanGate:
         if approval is None:
             preview = await build_preview(op, arguments, request, lookup)
             approval = self.approvals.create(op.name, arguments, subject, preview, _typed_target(op, preview))
-            self.audit.record("confirmation_asked", **where, via="approval_page", approval_id=approval.id)
+            self.audit.record("confirmation_asked", **where, via="approval_page", approval=approval.ref)
         url = self.approvals.url(approval)
         message = f"Approve or deny in your browser: {approval.preview.tool} ({approval.preview.call})"
         if ctx is not None and _can_open_urls(ctx):
@@ -93,12 +94,12 @@ class HumanGate:
     async def _settle(self, op: Operation, approval: Approval, state: str, where: dict[str, Any]) -> Proceed | Stop:
         if state == "approved" and self.approvals.consume(approval):
             self.approvals.forget(approval)
-            self.audit.record("accepted", **where, via="approval_page", approval_id=approval.id)
-            return Proceed("approval_page", approval.id)
+            self.audit.record("accepted", **where, via="approval_page", approval=approval.ref)
+            return Proceed("approval_page", approval.ref)
         if state == "pending":
             return Stop(waiting(approval, self.approvals.url(approval), self.approvals.ttl, True))
         self.approvals.forget(approval)  # denied or expired: the next call starts a new approval
-        self.audit.record("declined", **where, answer=state, approval_id=approval.id)
+        self.audit.record("declined", **where, answer=state, approval=approval.ref)
         outcome = "denied it on the approval page" if state == "denied" else "did not approve it in time"
         return Stop(not_done(op, approval.preview, outcome))
 
@@ -128,12 +129,12 @@ def waiting(approval: Approval, url: str, ttl: float, again: bool = False) -> ty
         f"{lead} - nothing was sent to Zoom.\n"
         f"{approval.preview.text()}\n"
         f"Show this link to the user so they can approve or deny it in their browser (valid {minutes} min):\n{url}\n"
-        "You cannot approve it yourself. After the user says they approved, call the same tool again with "
-        "exactly the same arguments; until then it reports that it is still waiting."
+        "You cannot approve it yourself: approving takes the user's passkey. After the user says they approved, "
+        "call the same tool again with exactly the same arguments; until then it reports that it is still waiting."
     )
     structured = {
         "status": "waiting_for_approval" if again else "approval_required",
-        "message": "Nothing was sent. A person must approve this call on the approval page.",
+        "message": "Nothing was sent. A person must approve this call on the approval page with their passkey.",
         "approval_url": url,
         "preview": approval.preview.as_dict(),
     }

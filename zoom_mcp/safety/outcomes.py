@@ -16,10 +16,10 @@ from zoom_mcp.safety.preview import Preview
 
 @dataclass(frozen=True)
 class Proceed:
-    """The call may run: how it was confirmed, and the approval it spends (--confirm human)."""
+    """The call may run: how it was confirmed, and the approval it spends (--confirm human), by its ref."""
 
     via: str
-    approval_id: str | None = None
+    approval_ref: str | None = None
 
 
 @dataclass(frozen=True)

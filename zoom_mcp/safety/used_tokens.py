@@ -1,12 +1,16 @@
 """Where spent confirmation-token nonces are remembered until they expire: single use.
 
-`MemoryUsedTokens` serves one process (stdio, one HTTP replica); `RedisUsedTokens`
-(`ZOOM_MCP_REDIS_URL`) makes a token single-use across every replica.
+`MemoryUsedTokens` serves one process (stdio, one HTTP replica); `SqliteUsedTokens` every process on
+this machine that shares `ZOOM_MCP_SECRET` (`zoom-mcp call` run twice with one token);
+`RedisUsedTokens` (`ZOOM_MCP_REDIS_URL`) every replica.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sqlite3
+from pathlib import Path
 from typing import Any, Protocol
 
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
@@ -49,3 +53,26 @@ class RedisUsedTokens:
 
     async def aclose(self) -> None:
         await self._redis.aclose()
+
+
+class SqliteUsedTokens:
+    """Spends a nonce with an INSERT on its primary key in an owner-only SQLite file: of two processes
+    spending the same nonce, exactly one insert succeeds. Expired nonces are deleted as it goes."""
+
+    def __init__(self, path: Path, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # owner-only before SQLite opens it
+        self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        self._db.execute("CREATE TABLE IF NOT EXISTS spent (nonce TEXT PRIMARY KEY, expires_at REAL NOT NULL)")
+        self._clock = clock
+
+    async def spend(self, nonce: str, expires_at: float) -> bool:
+        self._db.execute("DELETE FROM spent WHERE expires_at <= ?", (self._clock.time(),))
+        try:
+            self._db.execute("INSERT INTO spent (nonce, expires_at) VALUES (?, ?)", (nonce, expires_at))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    async def aclose(self) -> None:
+        self._db.close()

@@ -140,7 +140,7 @@ class CallPipeline:
             decision = await self.gate.check(ctx, params, op, arguments, token, request, self.lookup, subject=subject)
             if isinstance(decision, Stop):
                 return decision.result
-            where["approval_id"] = decision.approval_id
+            where["approval"] = decision.approval_ref
         try:
             if spans or all_pages:
                 request, response = await self.client.paginate(

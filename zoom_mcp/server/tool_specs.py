@@ -30,8 +30,9 @@ GATED_NOTE = (
     " and a confirmation_token; show the preview to the user and only if they approve call again adding the token."
 )
 HUMAN_NOTE = (
-    " Needs a person's approval on a web page: the first call sends nothing and returns a link for the user (or"
-    " the client opens it); call again with the same arguments once they approved. You cannot approve it."
+    " Needs a person's approval on a web page, with their passkey: the first call sends nothing and returns a link"
+    " for the user (or the client opens it); call again with the same arguments once they approved. You cannot"
+    " approve it: fetching the page does not, only the user's passkey does."
 )
 RANGE_NOTE = " Longer from/to ranges are split and merged for you."
 

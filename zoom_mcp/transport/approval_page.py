@@ -1,15 +1,22 @@
-"""The approval page: one page per pending call, with Approve and Deny.
+"""The approval page: one page per pending call, with Approve (your passkey) and Deny.
 
-GET shows the preview and never changes anything. A decision is a same-origin POST carrying the
-page's CSRF token (and, for the most destructive calls, the target typed by the person). Pages
-are not cacheable, cannot be framed, load nothing from elsewhere and send no referrer elsewhere.
+GET shows the preview and never changes anything. Approve asks the browser for a passkey
+assertion over the approval's challenge (`navigator.credentials.get`, user verification
+required) and posts it with the page's CSRF token and, for the most destructive calls, the
+target typed by the person; the server verifies it (`safety.approvals`). Deny posts the CSRF
+token only. Both posts must come from the page's own origin, exactly.
+
+Pages are not cacheable (`Cache-Control: no-store`), cannot be framed, load nothing from
+elsewhere and send no referrer (`Referrer-Policy: no-referrer`): the page's one script posts
+with `referrerPolicy: 'same-origin'` so that the browser still sends the `Origin` header the
+server checks (a plain form post under no-referrer would send `Origin: null`).
 """
 
 from __future__ import annotations
 
 import html
 import json
-from urllib.parse import urlsplit
+import secrets
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -17,13 +24,14 @@ from starlette.routing import Route
 
 from zoom_mcp.safety.approvals import Approval, Approvals
 
+CSP = (
+    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 HEADERS = {
     "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
-    # same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the form POST.
-    "Referrer-Policy": "same-origin",
+    "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
 STYLE = """
@@ -33,19 +41,94 @@ h1{font-size:1.4rem}.call{font-family:ui-monospace,monospace;background:#f3f3f3;
 pre{background:#f3f3f3;padding:.5rem;overflow:auto}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}
 .approve{background:#c62828;color:#fff;border:0}.deny{background:#fff;border:1px solid #555}
 input[type=text]{font-size:1rem;padding:.3rem;width:100%}.note{color:#555;font-size:.9rem}
+.passkey{background:#eef4ff;border-left:4px solid #1a56c4;padding:.5rem 1rem}#status{color:#a01010}
+"""
+# WebAuthn in the page: base64url <-> bytes, the ceremonies, and the post. Buttons with data-passkey run
+# `get` (an assertion from an enrolled passkey) and/or `create` (a new passkey), as the page's options say.
+SCRIPT = """
+const b64 = s => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
+const enc = b => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\\+/g, '-').replace(/\\//g, '_')
+  .replace(/=+$/, '');
+const ids = list => (list || []).map(c => ({...c, id: b64(c.id)}));
+function common(c) {
+  return {id: c.id, rawId: enc(c.rawId), type: c.type, clientExtensionResults: c.getClientExtensionResults(),
+          authenticatorAttachment: c.authenticatorAttachment};
+}
+async function assertion(o) {
+  const c = await navigator.credentials.get(
+    {publicKey: {...o, challenge: b64(o.challenge), allowCredentials: ids(o.allowCredentials)}});
+  const r = c.response;
+  return JSON.stringify({...common(c), response: {clientDataJSON: enc(r.clientDataJSON),
+    authenticatorData: enc(r.authenticatorData), signature: enc(r.signature),
+    userHandle: r.userHandle ? enc(r.userHandle) : null}});
+}
+async function attestation(o) {
+  const c = await navigator.credentials.create({publicKey: {...o, challenge: b64(o.challenge),
+    user: {...o.user, id: b64(o.user.id)}, excludeCredentials: ids(o.excludeCredentials)}});
+  const r = c.response;
+  return JSON.stringify({...common(c), response: {clientDataJSON: enc(r.clientDataJSON),
+    attestationObject: enc(r.attestationObject), transports: r.getTransports ? r.getTransports() : []}});
+}
+async function post(form, fields) {
+  const body = new URLSearchParams(new FormData(form));
+  for (const [k, v] of Object.entries(fields)) body.set(k, v);
+  const answer = await fetch(location.href, {method: 'POST', body, referrerPolicy: 'same-origin'});
+  const page = new DOMParser().parseFromString(await answer.text(), 'text/html');
+  document.body.replaceWith(document.adoptNode(page.body));
+}
+document.addEventListener('click', async event => {
+  const button = event.target.closest('button[name=decision]');
+  if (!button) return;
+  event.preventDefault();
+  const status = document.getElementById('status');
+  const fields = {decision: button.value};
+  try {
+    if (button.dataset.passkey) {
+      const options = JSON.parse(document.getElementById('webauthn').textContent);
+      status.textContent = 'Waiting for your passkey...';
+      if (options.get) fields.assertion = await assertion(options.get);
+      if (options.create) fields.attestation = await attestation(options.create);
+    }
+    await post(button.form, fields);
+  } catch (error) {
+    status.textContent = 'No passkey was given (' + error.name + '): nothing was decided. Try again.';
+  }
+});
 """
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+def page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    """A page with the headers above and the one script, allowed by a fresh CSP nonce."""
+    nonce = secrets.token_urlsafe(16)
     document = (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"<meta name=viewport content='width=device-width'><style>{STYLE}</style></head><body>{body}</body></html>"
+        f"<meta name=viewport content='width=device-width'><style>{STYLE}</style>"
+        f"<script nonce='{nonce}'>{SCRIPT}</script></head><body>{body}</body></html>"
     )
-    return HTMLResponse(document, status_code=status, headers=HEADERS)
+    headers = {**HEADERS, "Content-Security-Policy": CSP.format(nonce=nonce)}
+    return HTMLResponse(document, status_code=status, headers=headers)
 
 
-def _not_found() -> HTMLResponse:
-    return _page("Not found", "<h1>No such approval</h1><p>The link is wrong, used or expired.</p>", 404)
+def webauthn_data(options: dict[str, str]) -> str:
+    """The ceremonies' options for the script, as a data block (never executed; `<` escaped)."""
+    data = json.dumps({name: json.loads(text) for name, text in options.items()}).replace("<", "\\u003c")
+    return f"<script type=application/json id=webauthn>{data}</script>"
+
+
+def same_origin(request: Request, origin: str) -> bool:
+    """The post came from the page itself: `Origin` is exactly the pages' origin and, where the browser
+    says, the fetch was same-origin. Defence in depth: a non-browser client sets these as it likes."""
+    if request.headers.get("origin") != origin:
+        return False
+    return request.headers.get("sec-fetch-site", "same-origin") == "same-origin"
+
+
+def not_found() -> HTMLResponse:
+    return page("Not found", "<h1>No such page</h1><p>The link is wrong, used or expired.</p>", 404)
+
+
+def refused_page() -> HTMLResponse:
+    return page("Refused", "<h1>Refused</h1><p>Decisions come from this page only.</p>", 403)
 
 
 def _preview(approval: Approval) -> str:
@@ -58,7 +141,7 @@ def _preview(approval: Approval) -> str:
     )
 
 
-def _form(approval: Approval, problem: str = "") -> str:
+def _form(approvals: Approvals, approval: Approval, problem: str = "") -> str:
     typed = ""
     if approval.type_to_confirm is not None:
         target = html.escape(approval.type_to_confirm)
@@ -70,57 +153,57 @@ def _form(approval: Approval, problem: str = "") -> str:
     return (
         f"<form method=post>{error}{typed}"
         f"<input type=hidden name=csrf value='{html.escape(approval.csrf)}'>"
-        "<button class=approve id=approve name=decision value=approve>Approve</button>"
+        "<p class=passkey id=passkey-step>Approving takes <b>your passkey</b>: your browser will ask for it "
+        "(fingerprint, face, PIN or security key). Your assistant cannot give it.</p>"
+        "<button class=approve id=approve name=decision value=approve data-passkey=1>Approve with passkey</button>"
         "<button class=deny id=deny name=decision value=deny>Deny</button></form>"
-        "<p class=note>Only you can approve this: your assistant cannot. It expires in a few minutes.</p>"
+        "<p id=status role=status></p>"
+        + webauthn_data({"get": approvals.request_options(approval)})
+        + "<p class=note>Denying needs no passkey: it sends nothing. This page expires in a few minutes.</p>"
     )
 
 
 def routes(approvals: Approvals) -> list[Route]:
+    def origin() -> str:
+        assert approvals.rp is not None, "the pages are served before any approval exists"
+        return approvals.rp.origin
+
     async def show(request: Request) -> HTMLResponse:
         approval = approvals.get(request.path_params["approval_id"])
         if approval is None:
-            return _not_found()
-        approvals.audit.record("approval_viewed", **approval.audit_fields, approval_id=approval.id)
+            return not_found()
+        approvals.audit.record("approval_viewed", **approval.audit_fields)
         body = "<h1>Approve this Zoom call?</h1>" + _preview(approval)
         if approval.state == "pending":
-            body += _form(approval)
+            body += _form(approvals, approval)
         else:
             body += f"<p id=state>This approval is {html.escape(approval.state)}.</p>"
-        return _page("Approve a Zoom call", body)
+        return page("Approve a Zoom call", body)
 
     async def decide(request: Request) -> HTMLResponse:
         approval = approvals.get(request.path_params["approval_id"])
         if approval is None:
-            return _not_found()
-        if not _same_origin(request):
-            fields = approval.audit_fields
-            approvals.audit.record("approval_rejected", **fields, approval_id=approval.id, reason="origin")
-            return _page("Refused", "<h1>Refused</h1><p>Decisions come from this page only.</p>", 403)
+            return not_found()
+        if not same_origin(request, origin()):
+            approvals.audit.record("approval_rejected", **approval.audit_fields, reason="origin")
+            return refused_page()
         form = await request.form()
         ok, message = approvals.decide(
-            approval.id, str(form.get("csrf", "")), str(form.get("decision", "")), str(form.get("typed", ""))
+            approval.id,
+            str(form.get("csrf", "")),
+            str(form.get("decision", "")),
+            str(form.get("typed", "")),
+            str(form.get("assertion", "")),
         )
         if not ok:
-            status = 403 if "form is not the one" in message else 400
+            status = 403 if "form is not the one" in message or "passkey" in message else 400
             body = "<h1>Approve this Zoom call?</h1>" + _preview(approval)
             pending = approval.state == "pending"
-            body += _form(approval, message) if pending else f"<p id=state>{html.escape(message)}</p>"
-            return _page("Approve a Zoom call", body, status)
-        return _page("Decided", f"<h1 id=outcome>{html.escape(message)}</h1>" + _preview(approval))
+            body += _form(approvals, approval, message) if pending else f"<p id=state>{html.escape(message)}</p>"
+            return page("Approve a Zoom call", body, status)
+        return page("Decided", f"<h1 id=outcome>{html.escape(message)}</h1>" + _preview(approval))
 
     return [
         Route("/approvals/{approval_id}", show, methods=["GET"]),
         Route("/approvals/{approval_id}", decide, methods=["POST"]),
     ]
-
-
-def _same_origin(request: Request) -> bool:
-    """Browsers send Origin on form POSTs; it must be this page's own origin."""
-    origin = request.headers.get("origin")
-    if not origin:
-        return False
-    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
-        return False  # a browser saying the form came from another site
-    parts = urlsplit(origin)
-    return parts.netloc == request.headers.get("host", "") and parts.scheme in ("http", "https")

@@ -82,8 +82,7 @@ def _approval_routes(approvals: Approvals | None, options: HttpOptions) -> list[
         return []
     from zoom_mcp.transport.approval_page import routes  # late: only under --confirm human
 
-    host = f"[{options.host}]" if ":" in options.host else options.host
-    approvals.base_url = f"http://{host}:{options.port}"
+    approvals.serve_at(options.port)  # links: the public URL, else http://localhost:PORT (never the bind address)
     return routes(approvals)
 
 

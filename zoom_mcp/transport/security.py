@@ -2,7 +2,7 @@
 
 - `Origin` must be on the allow-list (DNS-rebinding protection for browsers); requests
   without an Origin (non-browser clients) pass. On loopback binds, `Host` must be a loopback
-  name too, so a rebinding DNS name cannot reach the server.
+  name (or the public URL's host), so a rebinding DNS name cannot reach the server.
 - With a bearer token configured, every request must carry it (compared in constant time).
 - Request bodies are capped.
 Error bodies are short JSON and never echo a header, a token or a secret.
@@ -14,6 +14,7 @@ import fnmatch
 import hmac
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +43,12 @@ def is_loopback(host: str) -> bool:
 class HttpSecurity:
     token: str | None = field(default=None, repr=False)
     allowed_origins: tuple[str, ...] = DEFAULT_ORIGINS
-    check_host: bool = True  # loopback binds: Host must be a loopback name
+    check_host: bool = True  # loopback binds: Host must be a loopback name or one of allowed_hosts
+    allowed_hosts: tuple[str, ...] = ()  # host names besides loopback (the public URL's), without the port
     max_body_bytes: int = 1024 * 1024
 
 
-APPROVALS_PREFIX = "/approvals/"
+APPROVAL_PAGE = re.compile(r"/approvals/[A-Za-z0-9_-]{1,100}")  # exactly a page: no `..`, no deeper path
 
 
 class BodyTooLarge(Exception):
@@ -67,9 +69,10 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        # Approval pages: a browser cannot send the bearer token; the unguessable single-use page ID, the
-        # page's CSRF token and the same-origin check stand in for it. Origin and Host checks still apply.
-        problem = self._check(headers, bearer=not scope["path"].startswith(APPROVALS_PREFIX))
+        # Approval pages: a browser cannot send the bearer token. Approving needs the person's passkey (the page
+        # verifies the assertion); the single-use page ID, the CSRF token and the same-origin check are defence
+        # in depth. Without the token a client can view a page it has the address of, or deny it.
+        problem = self._check(headers, bearer=APPROVAL_PAGE.fullmatch(scope["path"]) is None)
         if problem is not None:
             await _deny(send, *problem)
             return
@@ -79,19 +82,25 @@ class SecurityMiddleware:
             await _deny(send, 413, f"request body over {limit} bytes")
             return
         started = False
+        too_large = False  # a body without Content-Length (chunked) that went over the limit
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # The app's own answer to the cut body: Starlette's error middleware turns BodyTooLarge
+                # into a 500 (and only then re-raises it), so it must never reach the client.
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         received = 0
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
+                too_large = True
                 raise BodyTooLarge
             return message
 
@@ -104,11 +113,14 @@ class SecurityMiddleware:
         self.in_flight += is_call
         try:
             await self.app(scope, counted_receive, guarded_send)
-        except BodyTooLarge:
-            if not started:
-                await _deny(send, 413, f"request body over {limit} bytes")
+        except Exception:
+            # BodyTooLarge comes back as itself, or wrapped in an ExceptionGroup by a task group on the way.
+            if not too_large:
+                raise
         finally:
             self.in_flight -= is_call
+        if too_large and not started:
+            await _deny(send, 413, f"request body over {limit} bytes")
 
     def _check(self, headers: dict[str, str], bearer: bool = True) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")
@@ -117,7 +129,7 @@ class SecurityMiddleware:
         if self.settings.check_host:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1 : host.find("]")]
-            if not is_loopback(name):
+            if not is_loopback(name) and name.lower() not in self.settings.allowed_hosts:
                 return 403, "host not allowed: this server only answers to loopback names", {}
         if self._token is not None and bearer:
             auth = headers.get("authorization", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 import anyio
 
@@ -15,12 +16,21 @@ SANDBOX_BANNER = "zoom-mcp: SANDBOX MODE - serving the embedded fake Zoom; all d
 
 
 def check_bind(settings: Settings) -> None:
-    """Refuse a public bind without a bearer token: anyone who could reach the port would act on Zoom."""
-    if settings.transport != "stdio" and not settings.auth_token and not is_loopback(settings.host):
+    """Refuse a public bind without a bearer token: anyone who could reach the port would act on Zoom. And
+    under --confirm human, a public bind needs --public-url: the pages must be at an https origin people
+    reach, since passkeys work only there (http://0.0.0.0:8000 is neither reachable nor a secure context)."""
+    if settings.transport == "stdio" or is_loopback(settings.host):
+        return
+    if not settings.auth_token:
         raise ConfigError(
             f"Refusing to serve on {settings.host}: beyond loopback, anyone who can reach the port could act on the "
             "Zoom account. Set a bearer token (ZOOM_MCP_AUTH_TOKEN or --auth-token-file) that every client "
             "must send, or bind to 127.0.0.1."
+        )
+    if settings.human_approvals and not settings.public_url:
+        raise ConfigError(
+            f"--confirm human on {settings.host} needs --public-url (ZOOM_MCP_PUBLIC_URL): the https:// address "
+            "people open the approval pages at, where their passkeys work"
         )
 
 
@@ -43,8 +53,8 @@ async def serve_stdio(settings: Settings) -> None:
             async with stdio_server() as (read, write):
                 await app.server.run(read, write, app.server.create_initialization_options())
             return
-        async with approval_server(app.approvals) as base, stdio_server() as (read, write):
-            print(f"zoom-mcp: approval pages at {base}/approvals/... (--confirm human)", file=sys.stderr)
+        # Nothing about the pages is printed: their address reaches the person in the tool result or the client.
+        async with approval_server(app.approvals), stdio_server() as (read, write):
             await app.server.run(read, write, app.server.create_initialization_options())
 
 
@@ -54,10 +64,13 @@ async def serve_http(settings: Settings) -> None:
     from zoom_mcp.transport.security import DEFAULT_ORIGINS
 
     options = HttpOptions(settings.host, settings.port, settings.stateless, settings.session_idle_timeout)
+    public = urlsplit(settings.public_url) if settings.public_url else None
+    public_origin = (f"{public.scheme}://{public.netloc}",) if public else ()
     security = HttpSecurity(
         token=settings.auth_token,
-        allowed_origins=DEFAULT_ORIGINS + settings.allowed_origins,
-        check_host=is_loopback(settings.host),
+        allowed_origins=DEFAULT_ORIGINS + settings.allowed_origins + public_origin,
+        check_host=is_loopback(settings.host) or public is not None,
+        allowed_hosts=(public.hostname or "",) if public else (),
         max_body_bytes=settings.max_body_bytes,
     )
     async with assemble(settings) as app:

@@ -65,21 +65,49 @@ async def _confirm_on_terminal(context: Any, params: Any) -> Any:
     return types.ElicitResult(action="decline")
 
 
+NEEDS_A_PERSON = 3  # exit code: the call needs a person's confirmation and none can be asked here
+WAITING = ("confirmation_required", "approval_required", "waiting_for_approval")
+
+
 async def _call_tool(settings: Settings, name: str, arguments: dict[str, Any]) -> int:
     from zoom_mcp.transport.approval_server import approval_server  # late: uvicorn, for --confirm human only
 
-    # Ask on the terminal only when there is a person at it; otherwise the token path applies.
-    elicit = _confirm_on_terminal if sys.stdin.isatty() else None
+    # Ask on the terminal only when there is a person at it; otherwise a gated call stops with exit 3.
+    terminal = sys.stdin.isatty()
+    elicit = _confirm_on_terminal if terminal else None
     async with assemble(settings) as app:
-        if app.approvals is not None:
+        if app.approvals is not None and terminal:
             async with approval_server(app.approvals), Client(app.server, elicitation_callback=elicit) as client:
                 result = await client.call_tool(name, arguments)
         else:
             async with Client(app.server, elicitation_callback=elicit) as client:
                 result = await client.call_tool(name, arguments)
+    data = result.structured_content or {}
+    if not result.is_error and data.get("status") in WAITING:
+        return _no_person(settings, result, data)
     if result.structured_content is not None and not result.is_error:
         print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
     else:
         for block in result.content:
             print(getattr(block, "text", block))
     return 1 if result.is_error else 0
+
+
+def _no_person(settings: Settings, result: types.CallToolResult, data: dict[str, Any]) -> int:
+    """A gated call without a terminal: nothing was sent; say how it can run, exit 3."""
+    preview = data.get("preview") or {}
+    print(f"Nothing was sent to Zoom: {preview.get('call', '')} needs a person's confirmation.", file=sys.stderr)
+    ways = ["run the same command in a terminal: it shows the preview and asks you"]
+    if settings.human_approvals:
+        ways[0] = "run the same command in a terminal: it prints the approval page and waits for your passkey"
+    else:
+        ways.append("or turn confirmations off for this command with the explicit flag --confirm off")
+        token = data.get("confirmation_token")
+        if token and settings.secret:  # only a shared key makes the token valid in another process
+            ways.append(
+                "or, once a person approved the preview, run it again with "
+                f'"confirmation_token": "{token}" added to the arguments (single use)'
+            )
+    for way in ways:
+        print(f"- {way}", file=sys.stderr)
+    return NEEDS_A_PERSON
