@@ -102,11 +102,12 @@ FIELDS = (
         "confirm",
         "ZOOM_MCP_CONFIRM",
         "Confirmation mode",
-        "Which calls need your approval before they reach Zoom. human (recommended): you approve each "
-        "destructive call on a page this server opens on your computer, which Claude cannot do for you; "
-        "human,writes: every change too; destructive: Claude shows you each destructive call and asks you "
-        "in the chat first; writes: that, for every change. Confirmations cannot be turned off here.",
-        "human",
+        "Which calls need your approval before they reach Zoom. destructive: Claude shows you each "
+        "destructive call and asks you in the chat first; writes: that, for every change; human "
+        "(recommended once you have enrolled a passkey with 'uvx zoom-mcp approvals enroll' in a terminal): "
+        "you approve each destructive call with your passkey on a page this server opens, which Claude "
+        "cannot do for you; human,writes: every change too. Confirmations cannot be turned off here.",
+        "destructive",
     ),
     Field(
         "open_approvals",

@@ -156,7 +156,7 @@ def test_the_host_substitutes_every_placeholder(launch: dict[str, Any], unpacked
     assert "${" not in json.dumps(launch), launch
     env = launch["env"]
     assert env["ZOOM_MCP_SANDBOX"] == "true" and env["ZOOM_MCP_READ_ONLY"] == "false"
-    assert env["ZOOM_MCP_CONFIRM"] == "human" and env["ZOOM_MCP_TOOLSETS"] == "default"
+    assert env["ZOOM_MCP_CONFIRM"] == "destructive" and env["ZOOM_MCP_TOOLSETS"] == "default"
     assert env["ZOOM_ACCOUNT_ID"] == env["ZOOM_CLIENT_ID"] == env["ZOOM_CLIENT_SECRET"] == ""
 
 

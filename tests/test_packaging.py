@@ -139,7 +139,9 @@ def test_the_bundle_sets_settings_only_through_its_user_config() -> None:
     assert used == set(options), "a user_config field that sets nothing"
     for key in ("account_id", "client_id", "client_secret"):  # the Server-to-Server app: kept in the keychain
         assert options[key]["sensitive"] is True and options[key]["type"] == "string"
-    assert options["confirm"]["default"] == "human" and gen_packaging.accepted(ROWS["ZOOM_MCP_CONFIRM"][0], "human")
+    # destructive by default: human needs a passkey enrolled from a terminal first, or the server refuses to start
+    assert options["confirm"]["default"] == "destructive"
+    assert gen_packaging.accepted(ROWS["ZOOM_MCP_CONFIRM"][0], "human")
     assert not gen_packaging.accepted(ROWS["ZOOM_MCP_CONFIRM"][0], "off")  # as the field's description promises
 
 
