@@ -20,7 +20,7 @@ import pytest
 from mcp import Client
 from mcp.server import Server
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import CATALOG
 from zoom_mcp.safety import AuditLog, Policy
 from zoom_mcp.safety.approvals import Approvals

@@ -17,7 +17,7 @@ import mcp_types as types
 import pytest
 from mcp import Client
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.test_approvals import MEETING, first_call, human
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.zoom import ZoomClient

@@ -11,10 +11,16 @@ from mcp import Client
 from mcp.server import Server
 
 from tests.conftest import CATALOG
-from tests.tool_calls import CALLS
+from tests.tool_calls import CALLS, pinned
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    """The seeded sandbox the server fixtures reach, its clock pinned (the call table's dates are its dates)."""
+    return pinned()
 
 
 async def accept(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:

@@ -12,7 +12,7 @@ from mcp import Client
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import CATALOG
 from zoom_mcp.insights.context import meeting_uri
 from zoom_mcp.insights.tools import TASK_TOOLS

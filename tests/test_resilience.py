@@ -11,7 +11,7 @@ import httpx2
 import pytest
 from mcp import Client
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import CATALOG
 from tests.http_sandbox import serve_sandbox
 from zoom_mcp.safety import Policy

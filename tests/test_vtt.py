@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zoom_mcp.insights.vtt import ChatMessage, TranscriptError, Turn, clock, parse_chat, parse_transcript
-from zoom_mcp.sandbox.content import BUDGET_TRANSCRIPT, CHAT
+from zoom_mcp.sandbox.fixtures.transcripts import BUDGET_TRANSCRIPT, CHAT
 
 
 def vtt(*cues: str) -> str:

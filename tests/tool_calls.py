@@ -2,6 +2,9 @@
 
 `CALLS[name]` holds the arguments, an optional `setup` that puts the sandbox in the state the
 call needs, and a `check` that asserts on the sandbox state and the tool result afterwards.
+`BY_HAND` is what was written here; `_fill` adds a call for every other catalog operation.
+
+Sandbox tests pin the clock: `pinned()` is a sandbox at `NOW` (or at one of `MOMENTS`).
 """
 
 from __future__ import annotations
@@ -9,19 +12,31 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
 
-import zoom_mcp.sandbox.seed as s
-import zoom_mcp.sandbox.seed_more as seed_more
+import zoom_mcp.sandbox.fixtures as s
 from zoom_mcp.api import Operation, load_catalog
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.sandbox.defaults import example
+from zoom_mcp.sandbox.engine.answers import example
 
 CATALOG = load_catalog()
-TODAY = datetime.now(UTC).date().isoformat()
+NOW = "2026-12-15T15:00:00Z"  # the moment sandbox tests pin, unless they are checked at each of MOMENTS
+# Moments the date-sensitive sandbox tests are also checked at: month and year ends and starts, a leap day.
+MOMENTS = (
+    NOW,
+    "2026-12-02T09:00:00Z",
+    "2026-12-31T23:58:30Z",
+    "2028-02-29T12:00:00Z",
+)
+TODAY = FixedClock(NOW).today().isoformat()
+
+
+def pinned(at: str = NOW, **options: Any) -> Sandbox:
+    """A sandbox whose clock stands at `at`."""
+    return Sandbox(clock=FixedClock(at), **options)
 
 
 @dataclass(frozen=True)
@@ -45,8 +60,9 @@ POLL_QUESTION = {"name": "Which day works?", "type": "single", "answers": ["Mond
 PERSON = {"email": "pat.lee@example.com", "first_name": "Pat", "last_name": "Lee"}
 H323 = {"name": "Board codec", "protocol": "SIP", "ip": "192.0.2.20", "encryption": "yes"}
 BUDGET_M4A = f"{s.BUDGET_MEETING_ID}-m4a-2"
+W, WS = s.WEBINAR_ID, s.WORKSHOP_MEETING_ID
 
-CALLS: dict[str, ToolCall] = {
+BY_HAND: dict[str, ToolCall] = {
     "list_archived_files": ToolCall({}, lambda sb, d: d["meetings"][0]["uuid"] == s.BUDGET_UUID),
     "get_archived_file_statistics": ToolCall({}, lambda sb, d: d["total_records"] == 1),
     "update_archived_file_auto_delete": ToolCall(
@@ -228,10 +244,102 @@ CALLS: dict[str, ToolCall] = {
 }
 
 
+# --- a plausible call for every tool with state behind it (seeded IDs) ---------------------------------------
+
+PLAUSIBLE: dict[str, dict[str, Any]] = {
+    "list_user_meetings": {"userId": "me"},
+    "list_upcoming_meetings": {"userId": "me"},
+    "update_meeting_status": {"meetingId": s.LIVE_MEETING_ID, "action": "end"},
+    "get_past_meeting": {"meetingId": s.BUDGET_UUID},
+    "list_past_meeting_instances": {"meetingId": s.RECURRING_MEETING_ID},
+    "list_past_meeting_participants": {"meetingId": s.BUDGET_UUID},
+    "list_past_meeting_qa": {"meetingId": s.BUDGET_UUID},
+    "list_past_meeting_polls": {"meetingId": s.BUDGET_UUID},
+    "list_meeting_registrants": {"meetingId": WS},
+    "get_meeting_registrant": {"meetingId": WS, "registrantId": s.WORKSHOP_REGISTRANT_IDS[0]},
+    "delete_meeting_registrant": {"meetingId": WS, "registrantId": s.WORKSHOP_REGISTRANT_IDS[0]},
+    "update_meeting_registrant_status": {"meetingId": WS, "action": "approve"},
+    "get_meeting_registration_questions": {"meetingId": WS},
+    "update_meeting_registration_questions": {"meetingId": WS, "questions": [{"field_name": "city", "required": True}]},
+    "list_meeting_polls": {"meetingId": WS},
+    "get_meeting_poll": {"meetingId": WS, "pollId": s.WORKSHOP_POLL_ID},
+    "update_meeting_poll": {"meetingId": WS, "pollId": s.WORKSHOP_POLL_ID, "title": "Setup done?"},
+    "delete_meeting_poll": {"meetingId": WS, "pollId": s.WORKSHOP_POLL_ID},
+    "get_meeting_survey": {"meetingId": WS},
+    "update_meeting_survey": {"meetingId": WS, "show_in_the_browser": False},
+    "delete_meeting_survey": {"meetingId": WS},
+    "get_meeting_summary": {"meetingId": s.BUDGET_UUID},
+    "get_meeting_transcript": {"meetingId": s.BUDGET_UUID},
+    "delete_meeting_transcript": {"meetingId": s.BUDGET_UUID},
+    "delete_meeting_summary": {"meetingId": s.BUDGET_UUID},
+    "create_webinar": {"userId": "me", "topic": "Office hours"},
+    "get_webinar": {"webinarId": W},
+    "list_webinars": {"userId": "me"},
+    "update_webinar": {"webinarId": W, "topic": "Launch webinar (moved)"},
+    "delete_webinar": {"webinarId": W},
+    "update_webinar_status": {"webinarId": W, "action": "end"},
+    "list_webinar_panelists": {"webinarId": W},
+    "add_webinar_panelists": {"webinarId": W, "panelists": [{"name": "Kim", "email": "kim@example.com"}]},
+    "remove_webinar_panelist": {"webinarId": W, "panelistId": s.WEBINAR_PANELIST_ID},
+    "remove_all_webinar_panelists": {"webinarId": W},
+    "add_webinar_registrant": {"webinarId": W, "email": "kim@example.com", "first_name": "Kim"},
+    "add_webinar_registrants_batch": {"webinarId": W, "registrants": [{"email": "kim@example.com", "first_name": "K"}]},
+    "list_webinar_registrants": {"webinarId": W},
+    "get_webinar_registrant": {"webinarId": W, "registrantId": s.WEBINAR_REGISTRANT_ID},
+    "delete_webinar_registrant": {"webinarId": W, "registrantId": s.WEBINAR_REGISTRANT_ID},
+    "update_webinar_registrant_status": {"webinarId": W, "action": "deny"},
+    "get_webinar_registration_questions": {"webinarId": W},
+    "update_webinar_registration_questions": {"webinarId": W, "questions": [{"field_name": "org", "required": True}]},
+    "list_webinar_polls": {"webinarId": W},
+    "create_webinar_poll": {"webinarId": W, "title": "Role?"},
+    "get_webinar_poll": {"webinarId": W, "pollId": s.WEBINAR_POLL_ID},
+    "update_webinar_poll": {"webinarId": W, "pollId": s.WEBINAR_POLL_ID, "title": "Most wanted feature?"},
+    "delete_webinar_poll": {"webinarId": W, "pollId": s.WEBINAR_POLL_ID},
+    "get_webinar_survey": {"webinarId": W},
+    "update_webinar_survey": {"webinarId": W, "show_in_the_browser": True},
+    "delete_webinar_survey": {"webinarId": W},
+    "list_webinar_templates": {"userId": "me"},
+    "create_webinar_template": {"userId": "me", "webinar_id": W, "name": "Launch v2"},
+    "list_meeting_templates": {"userId": s.SAM_ID},
+    "list_tracking_fields": {},
+    "create_tracking_field": {"field": "Region"},
+    "get_tracking_field": {"fieldId": s.TRACKING_FIELD_ID},
+    "update_tracking_field": {"fieldId": s.TRACKING_FIELD_ID, "visible": False},
+    "delete_tracking_field": {"fieldId": s.TRACKING_FIELD_ID},
+    "get_account_tsp": {},
+    "update_account_tsp": {"tsp_provider": "Other"},
+    "list_user_tsp_accounts": {"userId": "me"},
+    "add_user_tsp_account": {"userId": "me", "conference_code": "111222", "leader_pin": "9876"},
+    "get_user_tsp_account": {"userId": "me", "tspId": s.TSP_ACCOUNT_ID},
+    "update_user_tsp_account": {"userId": "me", "tspId": s.TSP_ACCOUNT_ID, "conference_code": "1", "leader_pin": "2"},
+    "delete_user_tsp_account": {"userId": "me", "tspId": s.TSP_ACCOUNT_ID},
+    "list_sip_phones": {},
+    "add_sip_phone": {
+        "user_email": s.SAM_EMAIL,
+        "user_name": "sam",
+        "authorization_name": "sam",
+        "password": "secret",
+        "domain": "sip.example.com",
+        "server": {"register_server": "192.0.2.60"},
+    },
+    "update_sip_phone": {"phoneId": s.SIP_PHONE_ID, "voice_mail": "*98"},
+    "delete_sip_phone": {"phoneId": s.SIP_PHONE_ID},
+    "assign_device_to_group": {"deviceId": s.ZOOM_ROOM_DEVICE_ID, "group_id": s.ZDM_GROUP_ID},
+    "get_user_meetings_report": {"userId": "me"},
+    "get_meeting_details_report": {"meetingId": s.BUDGET_UUID},
+    "get_meeting_participants_report": {"meetingId": s.BUDGET_UUID},
+    "get_meeting_polls_report": {"meetingId": s.BUDGET_UUID},
+    "get_meeting_qa_report": {"meetingId": s.BUDGET_UUID},
+    "get_active_inactive_hosts_report": {},
+    "get_daily_usage_report": {},
+    "get_meeting_history_report": {},
+}
+
+
 SEEDED_PATH_VALUES: dict[str, Any] = {
     "userId": "me",
     "meetingId": s.SCHEDULED_MEETING_ID,
-    "webinarId": seed_more.WEBINAR_ID,
+    "webinarId": s.WEBINAR_ID,
 }
 
 
@@ -279,9 +387,10 @@ def _plausible(op: Operation, arguments: dict[str, Any]) -> ToolCall:
     return ToolCall({k: v for k, v in merged.items() if k in op.input_schema["properties"]}, generated.check)
 
 
-def _fill() -> None:
-    from tests.test_sandbox_state import PLAUSIBLE  # seeded arguments for the stateful operations
+CALLS: dict[str, ToolCall] = dict(BY_HAND)
 
+
+def _fill() -> None:
     for op in CATALOG:
         if op.name in CALLS:
             continue

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
-from zoom_mcp.sandbox.faults import DroppedConnection, RefusedConnection
+from zoom_mcp.sandbox.engine.faults import DroppedConnection, RefusedConnection
 from zoom_mcp.sandbox.identity import HOST
 
 if TYPE_CHECKING:
-    from zoom_mcp.sandbox import Sandbox
+    from zoom_mcp.sandbox.sandbox import Sandbox
 
 
 class SandboxTransport(httpx2.ASGITransport):
