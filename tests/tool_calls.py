@@ -27,8 +27,10 @@ NOW = "2026-12-15T15:00:00Z"  # the moment sandbox tests pin, unless they are ch
 # Moments the date-sensitive sandbox tests are also checked at: month and year ends and starts, a leap day.
 MOMENTS = (
     NOW,
+    "2026-12-01T00:30:00Z",
     "2026-12-02T09:00:00Z",
     "2026-12-31T23:58:30Z",
+    "2027-01-01T00:00:30Z",
     "2028-02-29T12:00:00Z",
 )
 TODAY = FixedClock(NOW).today().isoformat()

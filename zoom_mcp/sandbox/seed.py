@@ -17,7 +17,7 @@ from typing import Any
 
 from zoom_mcp.clock import Clock
 from zoom_mcp.sandbox import records
-from zoom_mcp.sandbox.dates import days_ago, iso, parse_time
+from zoom_mcp.sandbox.dates import days_ago, iso, midnight, parse_time
 from zoom_mcp.sandbox.dialogue import script
 from zoom_mcp.sandbox.fixtures import account as a
 from zoom_mcp.sandbox.fixtures import history as h
@@ -85,6 +85,8 @@ def _meetings(state: State, now: datetime) -> None:
 def _recordings(state: State, now: datetime) -> None:
     for uuid, meeting_id, topic, when, host_id, minutes, files in a.RECORDINGS:
         start = _at(now, when)
+        if uuid == a.BUDGET_UUID:  # "earlier today" even in a day's first 72 minutes: today has a meeting
+            start = max(start, midnight(now))
         instance = state.recordings[uuid] = records.recording(uuid, meeting_id, topic, start, host_id, minutes)
         for file_type, ext, size, text, recording_type in files:
             content = text.encode() if text is not None else None
