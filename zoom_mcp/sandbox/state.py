@@ -148,6 +148,7 @@ class State:
     archives: Collection[str, Record] = field(default_factory=_collection(ARCHIVE))  # by UUID
     devices: Collection[str, Record] = field(default_factory=_collection(DEVICE))
     zdm_groups: list[Record] = field(default_factory=list)
+    firmware_upgrades: list[Record] = field(default_factory=list)  # accepted upgrade_zpa_firmware requests
     h323: Collection[str, Record] = field(default_factory=_collection(H323_DEVICE))
     live: Collection[int, Record] = field(default_factory=_collection(MEETING, int_keys=True))  # in progress
     summaries: list[Record] = field(default_factory=list)

@@ -131,7 +131,7 @@ def get_zpa_version_info(call: Call) -> Reply:
 
 
 def upgrade_zpa_firmware(call: Call) -> Reply:
-    """Accepted (202): the upgrade itself would happen on the phones later."""
+    """Accepted (202) and kept in `state.firmware_upgrades`: the upgrade itself would happen on the phones later."""
     body = call.fields
     find_or_404(call.state.zdm_groups, ZDM_GROUP, body.get("zdm_group_id", ""), "zdm_group_id")
     data = body.get("data") or {}
@@ -142,6 +142,7 @@ def upgrade_zpa_firmware(call: Call) -> Reply:
         raise call.error(400, 30052030, "Missing required input: app_version.")
     if kind == "UPGRADE_FIRMWARE" and not data.get("firmware_versions"):
         raise call.error(400, 30052029, "Missing required input: firmware_versions.")
+    call.state.firmware_upgrades.append({"zdm_group_id": body["zdm_group_id"], **data})
     return 202, None
 
 
