@@ -80,7 +80,8 @@ def script(
         return rng.choice([s for s in speakers if s not in (last[0], avoid)] or list(speakers))
 
     say(host, rng.choice(OPENERS))
-    themes, recaps, fill = THEMES[kind], [], _Fill(rng)
+    themes, fill = THEMES[kind], _Fill(rng)
+    recaps: list[tuple[str, str]] = []
     decision = pinned[2] if pinned else ""
     count = len(themes) if dense else min(len(themes), 2 + minutes // 25)
     while not recaps or (dense and clock[0] < minutes * 60 - 60):

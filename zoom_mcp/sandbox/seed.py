@@ -50,7 +50,7 @@ def _meetings(state: State, now: datetime) -> None:
         state.meetings[meeting_id] = records.meeting(
             state, meeting_id, owner, {**_copy(fields), "start_time": iso(_at(now, when))}, now
         )
-    live = a.LIVE_MEETING
+    live: dict[str, Any] = a.LIVE_MEETING
     state.live[live["id"]] = {
         "topic": live["topic"],
         "messages": {mid: {"message_id": mid, "message_content": text} for mid, text in live["messages"]},

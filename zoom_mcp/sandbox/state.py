@@ -12,7 +12,7 @@ import base64
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from zoom_mcp.sandbox.identity import ORIGIN
 from zoom_mcp.sandbox.records import Record, placeholder_bytes
@@ -94,10 +94,10 @@ class Collection(dict[K, V]):
 
     def get_or_404(self, key: object) -> V:
         """The record for `key` (numeric text works for numeric keys), else `Missing` of this kind."""
-        wanted = as_int(key) if self.int_keys else key
-        if wanted is None or wanted not in self:
+        found = self.get(cast(K, as_int(key) if self.int_keys else key))
+        if found is None:
             raise self.kind.missing(key)
-        return self[wanted]  # type: ignore[index]
+        return found
 
 
 class Users(Collection[str, Record]):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
@@ -29,7 +29,13 @@ class SandboxTransport(httpx2.ASGITransport):
             self._sandbox = self._sandbox()
         return self._sandbox
 
-    async def _app(self, scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+    async def _app(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ) -> None:
+        """The ASGI app httpx calls: the sandbox's, built on first use."""
         await self.sandbox.app(scope, receive, send)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
