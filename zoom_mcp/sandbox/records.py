@@ -1,8 +1,8 @@
 """Record builders: each kind of thing the sandbox keeps, as Zoom stores and describes it.
 
-Builders return plain dicts in Zoom's field names and never store them: the seed and the create
-handlers decide where a record goes. Those that draw IDs take the state's random source
-(anything with `new_key` / `new_uuid` / `rng`), so IDs stay reproducible per sandbox.
+Builders return plain dicts in Zoom's field names and do not store them: the seed and the create
+handlers decide where a record goes (`add_recording_file` alone adds its file to the instance).
+Those that draw IDs take the `State` for its seeded random source, so IDs stay reproducible.
 """
 
 from __future__ import annotations

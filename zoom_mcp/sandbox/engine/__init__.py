@@ -10,6 +10,8 @@
     answers      the schema-shaped default answer for operations without a hand-written handler
     unknown_ids  Zoom's 404 for unknown path IDs before a default answer is given
     pagination   Zoom's next_page_token pagination
+    messages     ASGI messages in and out (request bodies, JSON answers, files, multipart forms)
+    log          the request log's `RecordedRequest`
 
 Nothing here is imported by `zoom_mcp.sandbox.transport`, except `faults` (its two exceptions).
 """
