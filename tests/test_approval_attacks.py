@@ -27,7 +27,7 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.authenticator import SoftAuthenticator, enrol
 from tests.conftest import running
 from tests.http_server import zoom_mcp_http

@@ -25,7 +25,7 @@ import pytest
 from mcp import Client
 from mcp.server import Server
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.authenticator import SoftAuthenticator, enrol
 from tests.conftest import running
 from zoom_mcp.clock import FixedClock

@@ -16,7 +16,7 @@ from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import CATALOG
 from tests.http_server import zoom_mcp_http
 from zoom_mcp.tasks.tools import TASK_TOOLS

@@ -12,7 +12,7 @@ from mcp import Client
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import running
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox

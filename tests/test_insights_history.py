@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-import zoom_mcp.sandbox.history as h
+import zoom_mcp.sandbox.fixtures as h
 from tests.conftest import running
 from tests.http_sandbox import serve_asgi
 from tests.test_insights import call, downloads, read_all_pages

@@ -7,7 +7,7 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import CATALOG, running
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.errors import ConfigError

@@ -14,7 +14,7 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.http_sandbox import serve_sandbox, zoom_env
 from tests.http_server import free_port, zoom_mcp_http
 from zoom_mcp.sandbox import Sandbox

@@ -10,7 +10,7 @@ import anyio
 import pytest
 from mcp import Client
 
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as s
 from tests.conftest import CATALOG, PINNED, running, sandbox_settings
 from tests.http_sandbox import serve_sandbox, zoom_env
 from zoom_mcp.app.settings import load

@@ -318,7 +318,7 @@ async def test_with_elicitation_the_person_decides(
 
 
 async def test_preview_states_the_consequence_with_a_cheap_read(mcp: Client) -> None:
-    from zoom_mcp.sandbox.seed import BUDGET_UUID
+    from zoom_mcp.sandbox.fixtures import BUDGET_UUID
 
     result = await mcp.call_tool("delete_meeting_recordings", {"meetingId": BUDGET_UUID, "action": "delete"})
     preview = result.structured_content["preview"]
@@ -332,7 +332,7 @@ async def test_preview_states_the_consequence_with_a_cheap_read(mcp: Client) -> 
 
 
 async def test_token_for_one_tool_is_refused_by_another(mcp: Client, sandbox: Sandbox) -> None:
-    from zoom_mcp.sandbox.seed import SCHEDULED_MEETING_ID
+    from zoom_mcp.sandbox.fixtures import SCHEDULED_MEETING_ID
 
     first = await mcp.call_tool("delete_meeting", {"meetingId": SCHEDULED_MEETING_ID})
     token = first.structured_content["confirmation_token"]
@@ -447,7 +447,7 @@ async def test_input_required_answer_cannot_be_moved_to_other_arguments_or_repla
     server: Any, sandbox: Sandbox
 ) -> None:
     """Protocol 2026-07-28: the requestState binds the person's answer to the exact call, once."""
-    from zoom_mcp.sandbox.seed import SCHEDULED_MEETING_ID
+    from zoom_mcp.sandbox.fixtures import SCHEDULED_MEETING_ID
 
     async with Client(server, mode="2026-07-28", elicitation_callback=Person("accept")) as client:
         session = client.session

@@ -11,9 +11,9 @@ import base64
 import copy
 import dataclasses
 import re
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
@@ -23,21 +23,27 @@ import pytest
 from mcp import Client
 from mcp.server import Server
 
-import zoom_mcp.sandbox as sandbox_module
-import zoom_mcp.sandbox.seed as s
-import zoom_mcp.sandbox.seed_more as seed_more
+import zoom_mcp.sandbox.fixtures as s
 from tests.http_server import zoom_mcp_sandbox_command
 from tests.schema_checks import unknown_fields
-from tests.tool_calls import CALLS
+from tests.tool_calls import CALLS, MOMENTS, pinned
 from zoom_mcp.api import Catalog, Operation, load_catalog
 from zoom_mcp.api.serialize import build_request, encode_path_segment
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, RecordedRequest, Sandbox
-from zoom_mcp.sandbox.defaults import example
+from zoom_mcp.sandbox.engine.answers import example
+from zoom_mcp.sandbox.handlers import HANDLERS
 
 pytestmark = pytest.mark.anyio
 CATALOG = load_catalog()
 BASE = "http://sandbox.zoom-mcp.local"
 STATIC = {"Authorization": "Bearer sandbox-token"}
+
+
+@pytest.fixture
+def sandbox(request: pytest.FixtureRequest) -> Sandbox:
+    """The seeded sandbox the MCP fixtures reach, its clock pinned (at NOW, or as a test is parametrized)."""
+    return pinned(getattr(request, "param", MOMENTS[0]))
 
 
 @pytest.mark.parametrize(
@@ -53,12 +59,11 @@ async def test_zoom_errors_carry_the_reference_codes(mcp: Client, tool: str, arg
     assert result.is_error and expected in result.content[0].text
 
 
+@pytest.mark.parametrize("sandbox", MOMENTS, indirect=True)
 async def test_next_page_token_walks_every_record_once(mcp: Client, sandbox: Sandbox) -> None:
-    now = time.gmtime()
+    today = sandbox.clock.today()
     arguments = dict(userId="me")
-    arguments.update(
-        {"from": time.strftime("%Y-%m-%d", time.gmtime(time.time() - 20 * 86400)), "to": time.strftime("%Y-%m-%d", now)}
-    )
+    arguments.update({"from": (today - timedelta(days=20)).isoformat(), "to": today.isoformat()})
     seen, token = [], ""
     for _ in range(10):
         page = (
@@ -68,7 +73,7 @@ async def test_next_page_token_walks_every_record_once(mcp: Client, sandbox: San
         token = page["next_page_token"]
         if not token:
             break
-    since = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 20 * 86400))
+    since = (today - timedelta(days=20)).isoformat()
     mine = [u for u, m in sandbox.state.recordings.items() if m["host_id"] == s.OWNER_ID and m["start_time"] >= since]
     assert sorted(seen) == sorted(mine) and {s.BUDGET_UUID, s.RETRO_UUID, *s.STANDUP_UUIDS} <= set(seen)
     assert len(seen) == len(set(seen)) > 4  # the seeded four, and the history's recent ones
@@ -78,6 +83,7 @@ async def accept(context: Any, params: types.ElicitRequestParams) -> types.Elici
     return types.ElicitResult(action="accept", content={"confirm": True})
 
 
+@pytest.mark.parametrize("sandbox", MOMENTS, indirect=True)
 async def test_trash_then_recover_restores_and_permanent_delete_removes(server: Server, sandbox: Sandbox) -> None:
     async with Client(server, elicitation_callback=accept) as mcp:
         await mcp.call_tool("delete_meeting_recordings", {"meetingId": s.RETRO_UUID, "action": "trash"})
@@ -154,7 +160,7 @@ async def call(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any])
 
 
 async def test_token_endpoint_issues_a_working_bearer_token() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         reply = await client.post(
             "/oauth/token",
@@ -215,7 +221,7 @@ async def test_token_endpoint_issues_a_working_bearer_token() -> None:
 async def test_token_endpoint_refuses_bad_requests_without_echoing_secrets(
     auth: tuple[str, str] | None, form: dict[str, str], status: int, error: str
 ) -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         reply = await client.post("/oauth/token", auth=auth, data=form)
     assert reply.status_code == status
@@ -227,7 +233,7 @@ async def test_token_endpoint_refuses_bad_requests_without_echoing_secrets(
 
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-real-token", "Basic c2FuZGJveA==", "Bearer "])
 async def test_api_calls_without_a_valid_token_get_401_code_124(authorization: str | None) -> None:
-    sb = Sandbox()
+    sb = pinned()
     headers = {"Authorization": authorization} if authorization else {}
     async with http(sb) as client:
         reply = await client.get(f"/v2/meetings/{s.SCHEDULED_MEETING_ID}", headers=headers)
@@ -236,13 +242,13 @@ async def test_api_calls_without_a_valid_token_get_401_code_124(authorization: s
 
 
 async def test_tokens_expire_with_the_clock_and_on_demand_but_the_static_token_stays() -> None:
-    now = [1_800_000_000.0]
-    sb = Sandbox(clock=lambda: now[0], token_lifetime=60)
+    clock = FixedClock(datetime.fromtimestamp(1_800_000_000.0, UTC))
+    sb = Sandbox(clock=clock, token_lifetime=60)
     path = f"/v2/meetings/{s.SCHEDULED_MEETING_ID}"
     async with http(sb) as client:
         headers = await bearer(client)
         assert (await client.get(path, headers=headers)).status_code == 200
-        now[0] += 61
+        clock.advance(61)
         assert (await client.get(path, headers=headers)).json()["code"] == 124
         headers = await bearer(client)
         sb.expire_tokens()
@@ -251,7 +257,7 @@ async def test_tokens_expire_with_the_clock_and_on_demand_but_the_static_token_s
 
 
 async def test_meeting_create_get_update_delete_round_trip() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         headers = await bearer(client)
         created = await client.post(
@@ -303,7 +309,7 @@ async def test_meeting_create_get_update_delete_round_trip() -> None:
 
 
 async def test_deleting_one_occurrence_keeps_the_recurring_meeting() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         meeting = (await client.get(f"/v2/meetings/{s.RECURRING_MEETING_ID}", headers=STATIC)).json()
         assert meeting["type"] == 8 and len(meeting["occurrences"]) == 4
@@ -321,7 +327,7 @@ async def test_deleting_one_occurrence_keeps_the_recurring_meeting() -> None:
 
 
 async def test_recordings_trash_then_recover_and_permanent_delete() -> None:
-    sb = Sandbox()
+    sb = pinned()
     uuid = encode_path_segment(s.BUDGET_UUID)
     async with http(sb) as client:
         before = (await client.get(f"/v2/meetings/{uuid}/recordings", headers=STATIC)).json()
@@ -369,7 +375,7 @@ async def test_recordings_trash_then_recover_and_permanent_delete() -> None:
 
 
 async def test_trashing_and_recovering_one_file() -> None:
-    sb = Sandbox()
+    sb = pinned()
     file_id = f"{s.BUDGET_MEETING_ID}-m4a-2"
     async with http(sb) as client:
         path = f"/v2/meetings/{s.BUDGET_MEETING_ID}/recordings"
@@ -384,7 +390,7 @@ async def test_trashing_and_recovering_one_file() -> None:
 
 
 async def test_transcript_download_is_webvtt_with_speaker_names() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         meeting = (await client.get(f"/v2/meetings/{s.BUDGET_MEETING_ID}/recordings", headers=STATIC)).json()
         transcript = next(f for f in meeting["recording_files"] if f["file_type"] == "TRANSCRIPT")
@@ -419,14 +425,14 @@ async def test_transcript_download_is_webvtt_with_speaker_names() -> None:
 async def test_errors_are_zoom_shaped_with_reference_codes(
     path: str, status: int, code: int, message: str | None
 ) -> None:
-    async with http(Sandbox()) as client:
+    async with http(pinned()) as client:
         reply = await client.get(path, headers=STATIC)
     assert reply.status_code == status and reply.json()["code"] == code
     assert message is None or reply.json()["message"] == message
 
 
 async def test_create_meeting_for_an_unknown_user_is_1001() -> None:
-    async with http(Sandbox()) as client:
+    async with http(pinned()) as client:
         reply = await client.post("/v2/users/ghost@example.com/meetings", json={"topic": "x"}, headers=STATIC)
     assert reply.status_code == 404 and reply.json() == {
         "code": 1001,
@@ -435,7 +441,7 @@ async def test_create_meeting_for_an_unknown_user_is_1001() -> None:
 
 
 async def test_bad_bodies_get_validation_failed_code_300() -> None:
-    async with http(Sandbox()) as client:
+    async with http(pinned()) as client:
         reply = await client.post("/v2/users/me/meetings", json={"type": 99, "topic": "x" * 201}, headers=STATIC)
         assert reply.status_code == 400 and reply.json()["code"] == 300
         assert {e["field"] for e in reply.json()["errors"]} == {"type", "topic"}
@@ -450,7 +456,7 @@ async def test_bad_bodies_get_validation_failed_code_300() -> None:
 
 
 async def test_next_page_token_pages_through_devices() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         for i in range(5):
             device = {
@@ -477,7 +483,7 @@ async def test_next_page_token_pages_through_devices() -> None:
 
 
 async def test_page_size_defaults_to_30_and_is_capped_at_300() -> None:
-    sb = Sandbox()
+    sb = pinned()
     for i in range(320):
         sb.state.h323[f"h{i}"] = {
             "id": f"h{i}",
@@ -507,7 +513,7 @@ async def test_page_size_defaults_to_30_and_is_capped_at_300() -> None:
     ("uuid", "meeting_id"), [(s.RETRO_UUID, s.RETRO_MEETING_ID), (s.CUSTOMER_UUID, s.CUSTOMER_MEETING_ID)]
 )
 async def test_double_encoded_uuids_reach_the_right_recording(uuid: str, meeting_id: int) -> None:
-    sb = Sandbox()
+    sb = pinned()
     encoded = encode_path_segment(uuid)
     assert encoded.count("%25") >= 2  # Zoom's rule: begins with / or contains // -> encoded twice
     async with http(sb) as client:
@@ -522,7 +528,7 @@ async def test_double_encoded_uuids_reach_the_right_recording(uuid: str, meeting
 
 
 async def test_numeric_meeting_id_means_the_latest_instance() -> None:
-    async with http(Sandbox()) as client:
+    async with http(pinned()) as client:
         latest = (await client.get(f"/v2/meetings/{s.RECURRING_MEETING_ID}/recordings", headers=STATIC)).json()
         older = (await client.get(f"/v2/meetings/{s.STANDUP_UUIDS[0]}/recordings", headers=STATIC)).json()
     assert latest["uuid"] == s.STANDUP_UUIDS[1] and older["uuid"] == s.STANDUP_UUIDS[0]
@@ -531,7 +537,7 @@ async def test_numeric_meeting_id_means_the_latest_instance() -> None:
 
 @pytest.mark.parametrize("raw", ["..%2Fusers%2Fme", "..%252Fusers%252Fme", "%2e%2e%2fusers%2fme"])
 async def test_hostile_segment_is_an_unknown_id_not_a_path(raw: str) -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         recordings = await client.get(f"/v2/meetings/{raw}/recordings", headers=STATIC)
         meeting = await client.get(f"/v2/meetings/{raw}", headers=STATIC)
@@ -542,7 +548,7 @@ async def test_hostile_segment_is_an_unknown_id_not_a_path(raw: str) -> None:
 
 
 async def test_literal_segments_win_over_templates() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         groups = await client.get("/v2/devices/groups", headers=STATIC)
         summaries = await client.get("/v2/meetings/meeting_summaries", headers=STATIC)
@@ -557,7 +563,7 @@ async def test_literal_segments_win_over_templates() -> None:
 
 
 async def test_live_meeting_chat_and_controls() -> None:
-    sb = Sandbox()
+    sb = pinned()
     live, (first, second) = s.LIVE_MEETING_ID, s.LIVE_MESSAGE_IDS
     async with http(sb) as client:
         edit = await call(
@@ -582,7 +588,7 @@ async def test_live_meeting_chat_and_controls() -> None:
 
 
 async def test_device_and_h323_round_trips() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         renamed = await call(client, "update_device", {"deviceId": s.ZOOM_ROOM_DEVICE_ID, "device_name": "Boardroom"})
         fetched = (await call(client, "get_device", {"deviceId": s.ZOOM_ROOM_DEVICE_ID})).json()
@@ -607,7 +613,7 @@ async def test_device_and_h323_round_trips() -> None:
 
 
 async def test_recording_registrant_approval_changes_status() -> None:
-    sb = Sandbox()
+    sb = pinned()
     async with http(sb) as client:
         pending = (
             await call(client, "list_recording_registrants", {"meetingId": s.BUDGET_MEETING_ID, "status": "pending"})
@@ -656,7 +662,7 @@ def arguments_from_schemas(op: Operation, path_value: Callable[[str], Any]) -> d
 
 def seeded_path_value(name: str) -> Any:
     """A path value the seed knows for the kinds the sandbox checks, a made-up one for the rest."""
-    known = {"userId": "me", "meetingId": s.SCHEDULED_MEETING_ID, "webinarId": seed_more.WEBINAR_ID}
+    known = {"userId": "me", "meetingId": s.SCHEDULED_MEETING_ID, "webinarId": s.WEBINAR_ID}
     return known.get(name, f"sandbox-{name}")
 
 
@@ -670,7 +676,7 @@ UNKNOWN = {"userId": "nobody@example.com", "meetingId": "12345678901", "webinarI
 )
 async def test_unknown_ids_get_zooms_error_and_change_nothing(op: Operation) -> None:
     """Whether or not an operation has hand-written behaviour, an ID the account does not have is a Zoom 4xx."""
-    sb = Sandbox()
+    sb = pinned()
     plan = CALLS[op.name]
     plan.setup(sb)
     arguments = dict(plan.arguments)
@@ -694,8 +700,8 @@ async def test_a_newly_catalogued_operation_gets_a_schema_shaped_default() -> No
     template = CATALOG.get("get_meeting_livestream")
     new = dataclasses.replace(template, name="get_meeting_livestream_v3", path="/meetings/{meetingId}/livestream_v3")
     catalog = Catalog(CATALOG.toolsets, {**CATALOG.operations, new.name: new})
-    sb = Sandbox(catalog)
-    assert new.name not in sandbox_module.HANDLERS
+    sb = Sandbox(catalog, clock=FixedClock(MOMENTS[0]))
+    assert new.name not in HANDLERS
     async with http(sb) as client:
         reply = await client.get(f"/v2/meetings/{s.SCHEDULED_MEETING_ID}/livestream_v3", headers=STATIC)
     assert reply.status_code == new.success_status == 200
@@ -703,10 +709,9 @@ async def test_a_newly_catalogued_operation_gets_a_schema_shaped_default() -> No
     assert sb.requests[-1].operation == "get_meeting_livestream_v3"
 
 
-async def test_every_operation_answers_by_default_with_its_success_status(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_every_operation_answers_by_default_with_its_success_status() -> None:
     """With no hand-written handlers at all, every operation still answers per the catalog."""
-    monkeypatch.setattr(sandbox_module, "HANDLERS", {})
-    sb = Sandbox()
+    sb = pinned(handlers={})
     async with http(sb) as client:
         for op in CATALOG:
             reply = await call(client, op.name, arguments_from_schemas(op, seeded_path_value))
@@ -722,7 +727,7 @@ async def test_every_operation_answers_by_default_with_its_success_status(monkey
 
 @pytest.mark.parametrize("op", list(CATALOG), ids=lambda op: op.name)
 async def test_every_operation_with_plausible_arguments_succeeds(op: Operation) -> None:
-    sb = Sandbox()
+    sb = pinned()
     plan = CALLS[op.name]
     plan.setup(sb)
     async with http(sb) as client:
@@ -738,7 +743,7 @@ async def test_every_operation_with_plausible_arguments_succeeds(op: Operation) 
 
 
 async def test_an_empty_sandbox_never_fails_with_a_5xx() -> None:
-    sb = Sandbox(seed=False)
+    sb = pinned(seed=False)
     async with http(sb) as client:
         for op in CATALOG:
             reply = await call(client, op.name, CALLS[op.name].arguments)
@@ -760,7 +765,7 @@ def _schema_errors(schema: dict[str, Any], body: Any) -> list[str]:
 
 async def test_every_operation_survives_schema_shaped_nonsense() -> None:
     """Arguments that fit the schema but name nothing real: Zoom-shaped 4xx (or success), never a 5xx."""
-    sb = Sandbox()
+    sb = pinned()
     seen: dict[str, int] = {}
     async with http(sb) as client:
         for op in CATALOG:

@@ -1,6 +1,6 @@
 """The sandbox's four months of history: what the recording tools search, read and brief, pinned over HTTP.
 
-The constants in `zoom_mcp.sandbox.history` name the meetings worth asking about (a decision said at a
+The constants in `zoom_mcp.sandbox.fixtures.history` name the meetings worth asking about (a decision said at a
 known second, a transcript long enough to page, a meeting without one, one with Zoom's AI summary);
 these tests hold the sandbox to them, and to Zoom's download flow (token, or a 302 to signed storage).
 """
@@ -15,19 +15,28 @@ import httpx2
 import jsonschema
 import pytest
 
-import zoom_mcp.sandbox.history as h
-import zoom_mcp.sandbox.seed as s
+import zoom_mcp.sandbox.fixtures as h
+import zoom_mcp.sandbox.fixtures as s
 from tests.http_sandbox import serve_sandbox
 from tests.http_server import zoom_mcp_sandbox_command
 from tests.schema_checks import unknown_fields
 from tests.test_sandbox import BASE, STATIC, call, http
+from tests.tool_calls import MOMENTS, NOW
 from zoom_mcp.api import load_catalog
+from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox, listening_url
+from zoom_mcp.sandbox.seed import planned_history
 
 pytestmark = pytest.mark.anyio
 CATALOG = load_catalog()
 CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) --> [\d:.]+\n([^:\n]+): (.*)$", re.M)
-HISTORY = {p.uuid for p in (*h.ONE_OFFS, *h.SERIES)}
+HISTORY = {p.uuid for p in planned_history()}
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> FixedClock:
+    """The sandbox clock: pinned at NOW, or at the moment a test is parametrized with."""
+    return FixedClock(getattr(request, "param", NOW))
 
 
 async def ok(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any], status: int = 200) -> Any:
@@ -70,9 +79,10 @@ def windows(today: date, count: int = 4) -> list[tuple[str, str]]:
 # --- the span and the meetings ------------------------------------------------------------------------------
 
 
-async def test_the_history_spans_four_months_for_alex_and_sam() -> None:
-    sb = Sandbox()
-    today = datetime.now(UTC).date()
+@pytest.mark.parametrize("clock", MOMENTS, indirect=True)
+async def test_the_history_spans_four_months_for_alex_and_sam(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
+    today = clock.today()
     async with http(sb) as client:
         for user in ("me", s.SAM_ID):
             found = []
@@ -85,12 +95,13 @@ async def test_the_history_spans_four_months_for_alex_and_sam() -> None:
     assert oldest[:10] < (today - timedelta(days=h.HISTORY_DAYS - 10)).isoformat()
 
 
-async def test_the_decision_is_said_by_its_speaker_at_its_second() -> None:
-    sb = Sandbox()
+@pytest.mark.parametrize("clock", MOMENTS, indirect=True)
+async def test_the_decision_is_said_by_its_speaker_at_its_second(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         meeting = await ok(client, "get_meeting_recordings", {"meetingId": h.DECISION_UUID})
         assert (meeting["topic"], meeting["id"]) == (h.DECISION_TOPIC, h.DECISION_MEETING_ID)
-        said = (datetime.now(UTC) - timedelta(days=h.DECISION_DAYS_AGO)).date().isoformat()
+        said = (clock.now() - timedelta(days=h.DECISION_DAYS_AGO)).date().isoformat()
         assert meeting["start_time"].startswith(said)
         transcript = file_of(meeting, "TRANSCRIPT")
         assert (transcript["file_extension"], transcript["recording_type"]) == ("VTT", "audio_transcript")
@@ -102,8 +113,8 @@ async def test_the_decision_is_said_by_its_speaker_at_its_second() -> None:
     assert len({who for _, who, _ in cues(text)}) >= 3  # several speakers
 
 
-def test_the_decision_phrase_is_said_in_one_meeting_only_and_transcripts_differ() -> None:
-    sb = Sandbox()
+def test_the_decision_phrase_is_said_in_one_meeting_only_and_transcripts_differ(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     texts = {
         uuid: sb.state.file_content[file_of(m, "TRANSCRIPT")["id"]]
         for uuid, m in sb.state.recordings.items()
@@ -113,8 +124,8 @@ def test_the_decision_phrase_is_said_in_one_meeting_only_and_transcripts_differ(
     assert len(texts) > 20 and len(set(texts.values())) == len(texts)
 
 
-async def test_the_long_transcript_is_long_enough_to_page() -> None:
-    sb = Sandbox()
+async def test_the_long_transcript_is_long_enough_to_page(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         meeting = await ok(client, "get_meeting_recordings", {"meetingId": h.LONG_TRANSCRIPT_UUID})
         text = await download(client, file_of(meeting, "TRANSCRIPT")["download_url"])
@@ -124,8 +135,8 @@ async def test_the_long_transcript_is_long_enough_to_page() -> None:
     assert spoken[-1][0] > (meeting["duration"] - 10) * 60  # the talk fills the meeting
 
 
-async def test_a_meeting_with_recordings_but_no_transcript_and_one_with_captions_only() -> None:
-    sb = Sandbox()
+async def test_a_meeting_with_recordings_but_no_transcript_and_one_with_captions_only(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         bare = await ok(client, "get_meeting_recordings", {"meetingId": h.NO_TRANSCRIPT_UUID})
         assert {f["file_type"] for f in bare["recording_files"]} == {"MP4", "M4A"}
@@ -140,8 +151,8 @@ async def test_a_meeting_with_recordings_but_no_transcript_and_one_with_captions
             assert missing == {"code": 3322, "message": "This meeting transcript does not exist."}
 
 
-async def test_chat_files_read_as_zoom_writes_them() -> None:
-    sb = Sandbox()
+async def test_chat_files_read_as_zoom_writes_them(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         meeting = await ok(client, "get_meeting_recordings", {"meetingId": h.DECISION_UUID})
         chat = file_of(meeting, "CHAT")
@@ -150,8 +161,8 @@ async def test_chat_files_read_as_zoom_writes_them() -> None:
     assert all(re.fullmatch(r"\d\d:\d\d:\d\d\t[A-Z][a-z]+ [A-Z][a-z]+:\t.+", line) for line in text.splitlines())
 
 
-async def test_an_ai_summary_for_some_meetings_and_its_text() -> None:
-    sb = Sandbox()
+async def test_an_ai_summary_for_some_meetings_and_its_text(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         summary = await ok(client, "get_meeting_summary", {"meetingId": h.SUMMARY_UUID})
         past = await ok(client, "get_past_meeting", {"meetingId": h.SUMMARY_UUID})
@@ -166,8 +177,9 @@ async def test_an_ai_summary_for_some_meetings_and_its_text() -> None:
     assert 5 < len(with_summary) < len(HISTORY)  # some have one, others none
 
 
-async def test_participants_of_history_meetings() -> None:
-    sb = Sandbox()
+@pytest.mark.parametrize("clock", MOMENTS, indirect=True)
+async def test_participants_of_history_meetings(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     assert all(sb.state.participants.get(uuid) for uuid in HISTORY)
     async with http(sb) as client:
         page = await ok(client, "list_past_meeting_participants", {"meetingId": h.DECISION_UUID})
@@ -181,8 +193,8 @@ async def test_participants_of_history_meetings() -> None:
 # --- the transcript endpoint ------------------------------------------------------------------------------
 
 
-async def test_get_meeting_transcript_answers_from_state() -> None:
-    sb = Sandbox()
+async def test_get_meeting_transcript_answers_from_state(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         recording = await ok(client, "get_meeting_recordings", {"meetingId": h.DECISION_UUID})
         found = await ok(client, "get_meeting_transcript", {"meetingId": h.DECISION_UUID})
@@ -199,8 +211,8 @@ async def test_get_meeting_transcript_answers_from_state() -> None:
     assert found["can_download"] is True and "download_restriction_reason" not in found
 
 
-async def test_a_trashed_transcript_cannot_be_downloaded_and_says_why() -> None:
-    sb = Sandbox()
+async def test_a_trashed_transcript_cannot_be_downloaded_and_says_why(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         file_id = file_of(sb.state.recordings[h.SUMMARY_UUID], "TRANSCRIPT")["id"]
         await ok(client, "delete_recording_file", {"meetingId": h.SUMMARY_UUID, "recordingId": file_id}, 204)
@@ -209,8 +221,8 @@ async def test_a_trashed_transcript_cannot_be_downloaded_and_says_why() -> None:
     assert "download_url" not in found
 
 
-async def test_delete_meeting_transcript_removes_only_the_transcript() -> None:
-    sb = Sandbox()
+async def test_delete_meeting_transcript_removes_only_the_transcript(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     async with http(sb) as client:
         before = await ok(client, "get_meeting_recordings", {"meetingId": h.DECISION_UUID})
         url = file_of(before, "TRANSCRIPT")["download_url"].removeprefix(BASE)
@@ -227,8 +239,8 @@ async def test_delete_meeting_transcript_removes_only_the_transcript() -> None:
 # --- downloads --------------------------------------------------------------------------------------------
 
 
-async def test_a_download_needs_the_token() -> None:
-    sb = Sandbox()
+async def test_a_download_needs_the_token(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     url = file_of(sb.state.recordings[h.DECISION_UUID], "TRANSCRIPT")["download_url"].removeprefix(BASE)
     async with http(sb) as client:
         assert (await client.get(url)).status_code == 401
@@ -236,8 +248,8 @@ async def test_a_download_needs_the_token() -> None:
         assert (await client.get(url, params={"access_token": "sandbox-token"})).status_code == 200
 
 
-async def test_a_download_can_redirect_to_signed_storage_like_zoom() -> None:
-    sb = Sandbox()
+async def test_a_download_can_redirect_to_signed_storage_like_zoom(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     sb.download_redirect = "http://storage.sandbox.example/"
     file_id = file_of(sb.state.recordings[h.DECISION_UUID], "TRANSCRIPT")["id"]
     async with http(sb) as client:
@@ -255,8 +267,8 @@ async def test_a_download_can_redirect_to_signed_storage_like_zoom() -> None:
     assert [r.status for r in sb.requests] == [302, 200, 403, 403, 403, 401]
 
 
-async def test_large_files_download_whole_in_process_and_over_http() -> None:
-    sb = Sandbox()
+async def test_large_files_download_whole_in_process_and_over_http(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     file_id = file_of(sb.state.recordings[h.LONG_TRANSCRIPT_UUID], "TRANSCRIPT")["id"]
     big = bytes(range(256)) * (12 * 1024 * 1024 // 256 + 7)  # 12 MiB and a bit: several chunks
     sb.state.file_content[file_id] = big
@@ -269,8 +281,8 @@ async def test_large_files_download_whole_in_process_and_over_http() -> None:
 
 
 def test_download_urls_use_the_public_url() -> None:
-    default = Sandbox()
-    served = Sandbox(public_url="http://127.0.0.1:8765/")
+    default = Sandbox(clock=FixedClock(NOW))
+    served = Sandbox(clock=FixedClock(NOW), public_url="http://127.0.0.1:8765/")
     for sb, origin in ((default, BASE), (served, "http://127.0.0.1:8765")):
         urls = [f["download_url"] for m in sb.state.recordings.values() for f in m["recording_files"]]
         urls += [f["download_url"] for a in sb.state.archives.values() for f in a["archive_files"]]
@@ -292,9 +304,9 @@ def test_the_sandbox_command_serves_downloads_on_its_own_address() -> None:
 # --- scale and determinism --------------------------------------------------------------------------------
 
 
-async def test_extra_meetings_for_benchmarks() -> None:
-    sb = Sandbox(extra_meetings=200)
-    today = datetime.now(UTC).date()
+async def test_extra_meetings_for_benchmarks(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock, extra_meetings=200)
+    today = clock.today()
     transcribed = []
     async with http(sb) as client:
         for start, end in windows(today, 5):
@@ -306,13 +318,13 @@ async def test_extra_meetings_for_benchmarks() -> None:
             ]
     extra = range(h.EXTRA_MEETING_ID_BASE, h.EXTRA_MEETING_ID_BASE + 200)
     assert len({m["uuid"] for m in transcribed if m["id"] in extra}) == 200 and len(transcribed) >= 200
-    assert not any(m["id"] in extra for m in Sandbox().state.recordings.values())
+    assert not any(m["id"] in extra for m in Sandbox(clock=clock).state.recordings.values())
 
 
 def test_the_history_is_the_same_every_time_and_moves_with_the_clock() -> None:
-    fixed = datetime(2026, 3, 10, 8, 30, tzinfo=UTC).timestamp()
-    first, again = Sandbox(clock=lambda: fixed), Sandbox(clock=lambda: fixed)
-    later = Sandbox(clock=lambda: fixed + 30 * 86400)
+    fixed = datetime(2026, 3, 10, 8, 30, tzinfo=UTC)
+    first, again = Sandbox(clock=FixedClock(fixed)), Sandbox(clock=FixedClock(fixed))
+    later = Sandbox(clock=FixedClock(fixed + timedelta(days=30)))
     assert first.state.recordings == again.state.recordings and first.state.file_content == again.state.file_content
     assert first.state.summaries == again.state.summaries and first.state.participants == again.state.participants
     decision = first.state.recordings[h.DECISION_UUID]
@@ -325,10 +337,10 @@ def test_the_history_is_the_same_every_time_and_moves_with_the_clock() -> None:
     assert again.state.recordings[h.DECISION_UUID]["recording_files"] and again.state.participants[h.DECISION_UUID]
 
 
-def test_seeded_ids_stay_as_they_were() -> None:
-    sb = Sandbox()
+def test_seeded_ids_stay_as_they_were(clock: FixedClock) -> None:
+    sb = Sandbox(clock=clock)
     assert not HISTORY & {s.BUDGET_UUID, s.RETRO_UUID, s.CUSTOMER_UUID, *s.STANDUP_UUIDS}
-    ids = {p.meeting_id for p in (*h.ONE_OFFS, *h.SERIES)}
+    ids = {p.meeting_id for p in planned_history()}
     assert not ids & {s.BUDGET_MEETING_ID, s.RETRO_MEETING_ID, s.CUSTOMER_MEETING_ID, s.RECURRING_MEETING_ID}
     assert not ids & set(sb.state.meetings)
     assert all(len(u) == 24 and u.endswith("==") for u in HISTORY)

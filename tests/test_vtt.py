@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zoom_mcp.sandbox.content import BUDGET_TRANSCRIPT, CHAT
+from zoom_mcp.sandbox.fixtures.transcripts import BUDGET_TRANSCRIPT, CHAT
 from zoom_mcp.tasks.transcripts import ChatMessage, TranscriptError, Turn, hms, parse_chat, parse_transcript
 
 

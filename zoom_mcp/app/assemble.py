@@ -68,15 +68,16 @@ class App:
     server: ZoomServer
 
 
-def clock_for(settings: Settings) -> Clock:
-    """The system clock; in sandbox mode `ZOOM_MCP_SANDBOX_NOW` may pin where it starts."""
-    if settings.sandbox and settings.sandbox_now:
-        try:
-            start = datetime.fromisoformat(settings.sandbox_now.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise ConfigError(f"ZOOM_MCP_SANDBOX_NOW must be an ISO 8601 time; got {settings.sandbox_now!r}") from exc
-        return ShiftedClock(start if start.tzinfo else start.replace(tzinfo=UTC))
-    return SYSTEM_CLOCK
+def clock_for(settings: Settings, *, sandbox: bool | None = None) -> Clock:
+    """The system clock; for a sandbox, `ZOOM_MCP_SANDBOX_NOW` may pin where it starts (the dates it
+    seeds and answers are then reproducible; durations stay real)."""
+    if not (settings.sandbox if sandbox is None else sandbox) or not settings.sandbox_now:
+        return SYSTEM_CLOCK
+    try:
+        start = datetime.fromisoformat(settings.sandbox_now.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ConfigError(f"ZOOM_MCP_SANDBOX_NOW must be an ISO 8601 time; got {settings.sandbox_now!r}") from exc
+    return ShiftedClock(start if start.tzinfo else start.replace(tzinfo=UTC))
 
 
 def build_client(
@@ -131,7 +132,7 @@ def build_client(
 def _sandbox_factory(settings: Settings, clock: Clock) -> Callable[[], Sandbox]:
     """Builds (and seeds) the sandbox at its first request, off the cold start; bad fault rules stop
     the start-up now rather than the first call."""
-    from zoom_mcp.sandbox.faults import FaultPlan  # late: the sandbox loads only in sandbox mode
+    from zoom_mcp.sandbox.engine.faults import FaultPlan  # late: the sandbox loads only in sandbox mode
 
     faults = None
     if settings.sandbox_faults:

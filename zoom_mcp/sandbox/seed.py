@@ -1,401 +1,306 @@
-"""Seeded sample data: a small account worth asking questions about.
+"""Plant the fixtures in a `State`: the seeded account as of the clock's moment, and its history.
 
-IDs are fixed so tests and examples can name them; times are relative to the sandbox clock
-so "recent recordings" stay recent.
+The account's times are relative to the clock's moment (`fixtures.account`: days ago, hour). The
+history's meetings fall on whole days back from the clock's date, so it is built once per date
+(sandboxes are made by the thousand) and each sandbox gets its own copy of the dicts, sharing
+the immutable bytes.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
-from zoom_mcp.sandbox.content import BUDGET_TRANSCRIPT, CHAT, RETRO_TRANSCRIPT
-from zoom_mcp.sandbox.seed_more import seed_more
-from zoom_mcp.sandbox.state import State, days_ago, iso
-
-OWNER_ID = "KDcuGIm1QgePTO8WbOqwIQ"
-OWNER_EMAIL = "alex.rivera@example.com"
-SAM_ID = "z8yCxjabQ6qD2dVx5rqGhg"
-SAM_EMAIL = "sam.okafor@example.com"
-JAMIE_ID = "q4T2vLmNR0WcXyZ9AbCdEf"
-JAMIE_EMAIL = "jamie.chen@example.com"
-
-SCHEDULED_MEETING_ID = 85746065432
-RECURRING_MEETING_ID = 81234567890
-LIVE_MEETING_ID = 84444444444
-LIVE_MESSAGE_IDS = ("dkdLR1hWUlZTVnVqNkw1bw==", "cUhRS2pGQzlRd0NKbk1oQw==")
-
-BUDGET_UUID = "4444AAAiAAAAAiAiAiiAii=="
-BUDGET_MEETING_ID = 87654321098
-RETRO_UUID = "/ajXp112QmuoKj4854875=="
-RETRO_MEETING_ID = 87654321099
-CUSTOMER_UUID = "Rb4k//Yy8Ez8x+AZ5kzWg=="
-CUSTOMER_MEETING_ID = 87654321100
-STANDUP_UUIDS = ("stdupAAAAAAAAAAAAAAAAA==", "stdupBBBBBBBBBBBBBBBBB==")
-
-ZOOM_ROOM_DEVICE_ID = "dev-zr-0001"
-PHONE_DEVICE_ID = "dev-zpa-0002"
-PHONE_MAC = "00:04:f2:aa:bb:cc"
-PHONE_VENDOR = "Poly"
-ZDM_GROUP_ID = "zdm-group-hq"
-H323_DEVICE_ID = "h323dev1"
-ARCHIVE_FILE_ID = "arch-file-0001"
+from zoom_mcp.clock import Clock
+from zoom_mcp.sandbox import records
+from zoom_mcp.sandbox.dates import days_ago, iso, midnight, parse_time
+from zoom_mcp.sandbox.dialogue import script
+from zoom_mcp.sandbox.fixtures import account as a
+from zoom_mcp.sandbox.fixtures import history as h
+from zoom_mcp.sandbox.fixtures.people import ATTENDEES, OWNER_EMAIL, OWNER_ID, USERS
+from zoom_mcp.sandbox.records import Person
+from zoom_mcp.sandbox.state import State
 
 
-def seed(state: State, now: datetime, *, extra_meetings: int = 0) -> None:
-    """The seeded account; `extra_meetings` adds that many more transcribed meetings (see `history`)."""
-    from zoom_mcp.sandbox.history import seed_history  # late: history builds on this module's helpers
-
-    state.users = {
-        OWNER_ID: _user(OWNER_ID, OWNER_EMAIL, "Alex", "Rivera"),
-        SAM_ID: _user(SAM_ID, SAM_EMAIL, "Sam", "Okafor"),
-        JAMIE_ID: _user(JAMIE_ID, JAMIE_EMAIL, "Jamie", "Chen"),
-    }
+def seed(state: State, clock: Clock, *, extra_meetings: int = 0) -> None:
+    """The seeded account and its history; `extra_meetings` adds that many more transcribed meetings."""
+    now = clock.now()
+    state.users.update((user_id, records.user(user_id, *rest)) for user_id, *rest in USERS)
     _meetings(state, now)
     _recordings(state, now)
     _devices(state, now)
-    state.live[LIVE_MEETING_ID] = {
-        "topic": "All-hands (live now)",
-        "messages": {
-            mid: {"message_id": mid, "message_content": text}
-            for mid, text in zip(LIVE_MESSAGE_IDS, ("Welcome all!", "Q&A starts at 10:30"), strict=True)
-        },
-        "events": [],
-    }
-    state.summaries = [
-        {
-            "meeting_uuid": r["uuid"],
-            "meeting_id": r["id"],
-            "meeting_topic": r["topic"],
-            "meeting_host_id": r["host_id"],
-            "meeting_host_email": OWNER_EMAIL,
-            "meeting_start_time": r["start_time"],
-            "meeting_end_time": iso(_at(r["start_time"]) + timedelta(minutes=r["duration"])),
-            "summary_start_time": r["start_time"],
-            "summary_end_time": iso(_at(r["start_time"]) + timedelta(minutes=r["duration"])),
-            "summary_created_time": r["start_time"],
-            "summary_last_modified_time": r["start_time"],
-        }
-        for r in state.recordings.values()
-        if r["uuid"] in (BUDGET_UUID, RETRO_UUID)
-    ]
-    seed_more(state, now, BUDGET_UUID)
-    seed_history(state, now, extra_meetings=extra_meetings)
+    _webinar(state, now)
+    _settings(state)
+    add_history(state, clock.today(), extra_meetings=extra_meetings)
 
 
-def _user(user_id: str, email: str, first: str, last: str) -> dict[str, Any]:
-    return {"id": user_id, "email": email, "first_name": first, "last_name": last, "type": 2}
-
-
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def new_meeting(
-    state: State, meeting_id: int, host: dict[str, Any], fields: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
-    """A scheduled meeting as Zoom stores it; `fields` are the caller's (create body or seed)."""
-    created = now or datetime.now().astimezone()
-    meeting: dict[str, Any] = {
-        "id": meeting_id,
-        "uuid": state.new_uuid(),
-        "host_id": host["id"],
-        "host_email": host["email"],
-        "topic": "Zoom meeting",
-        "type": 2,
-        "status": "waiting",
-        "duration": 60,
-        "timezone": "UTC",
-        "agenda": "",
-        "created_at": iso(created),
-        "join_url": f"https://zoom.us/j/{meeting_id}",
-        "start_url": f"https://zoom.us/s/{meeting_id}?zak=sandbox",
-        "password": "sandbox1",
-        "settings": {
-            "host_video": False,
-            "participant_video": False,
-            "join_before_host": False,
-            "mute_upon_entry": True,
-            "approval_type": 2,
-            "waiting_room": True,
-        },
-        "pre_schedule": False,
-    }
-    meeting.update({k: v for k, v in fields.items() if k != "settings"})
-    meeting["settings"].update(fields.get("settings") or {})
-    if meeting["type"] == 8:
-        meeting.setdefault("start_time", iso(created))
-        meeting["occurrences"] = occurrences(meeting)
-    state.meetings[meeting_id] = meeting
-    return meeting
-
-
-def occurrences(meeting: dict[str, Any]) -> list[dict[str, Any]]:
-    """The occurrences of a recurring meeting with fixed time (type 8), from its recurrence rule.
-
-    Zoom lists at most 50 (the sandbox stops at 20); occurrence IDs are the start time in ms, as Zoom's are.
-    """
-    start = _at(str(meeting["start_time"]))
-    rule = meeting.get("recurrence") or {}
-    interval = max(1, int(rule.get("repeat_interval") or 1))
-    step = {1: timedelta(days=interval), 3: timedelta(days=30 * interval)}.get(
-        int(rule.get("type") or 2), timedelta(weeks=interval)
-    )
-    until = _at(rule["end_date_time"]) if rule.get("end_date_time") else None
-    times = int(rule.get("end_times") or (60 if until else 7))
-    out = []
-    for i in range(min(times, 20)):
-        moment = start + step * i
-        if until is not None and moment > until:
-            break
-        out.append(
-            {
-                "occurrence_id": str(int(moment.timestamp() * 1000)),
-                "start_time": iso(moment),
-                "duration": meeting["duration"],
-                "status": "available",
-            }
-        )
-    return out
+def _at(now: datetime, when: tuple[float, int | None]) -> datetime:
+    """A fixture's `(days ago, hour)` as a moment relative to `now`."""
+    days, hour = when
+    return days_ago(now, days, hour=hour)
 
 
 def _meetings(state: State, now: datetime) -> None:
     owner = state.users[OWNER_ID]
-    new_meeting(
-        state,
-        SCHEDULED_MEETING_ID,
-        owner,
+    for meeting_id, when, fields in a.MEETINGS:
+        state.meetings[meeting_id] = records.meeting(
+            state, meeting_id, owner, {**_copy(fields), "start_time": iso(_at(now, when))}, now
+        )
+    live: dict[str, Any] = a.LIVE_MEETING
+    state.live[live["id"]] = {
+        "topic": live["topic"],
+        "messages": {mid: {"message_id": mid, "message_content": text} for mid, text in live["messages"]},
+        "events": [],
+    }
+    workshop = state.meetings[a.WORKSHOP_MEETING_ID]
+    created = iso(days_ago(now, 1))
+    state.registrants[a.WORKSHOP_MEETING_ID] = [
         {
-            "topic": "Weekly design review",
-            "type": 2,
-            "start_time": iso(days_ago(now, -2, hour=15)),
-            "duration": 45,
-            "agenda": "Review the new onboarding flow",
-        },
-        now,
-    )
-    new_meeting(
-        state,
-        RECURRING_MEETING_ID,
-        owner,
-        {
-            "topic": "Team stand-up",
-            "type": 8,
-            "start_time": iso(days_ago(now, -1, hour=9)),
-            "duration": 15,
-            "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "2", "end_times": 4},
-        },
-        now,
-    )
-    new_meeting(
-        state,
-        LIVE_MEETING_ID,
-        owner,
-        {"topic": "All-hands (live now)", "type": 2, "status": "started", "start_time": iso(days_ago(now, 0.01))},
-        now,
-    )
-
-
-def _file(
-    state: State,
-    meeting: dict[str, Any],
-    file_type: str,
-    ext: str,
-    size: int,
-    content: bytes | None = None,
-    recording_type: str = "shared_screen_with_speaker_view",
-) -> dict[str, Any]:
-    # Numbered across every instance of the meeting ID, so file IDs stay unique account-wide.
-    siblings = sum(len(r["recording_files"]) for r in state.recordings.values() if r["id"] == meeting["id"])
-    file_id = f"{meeting['id']}-{file_type.lower()}-{siblings + 1}"
-    if content is not None:
-        state.file_content[file_id] = content
-        size = len(content)
-    entry = {
-        "id": file_id,
-        "meeting_id": meeting["uuid"],
-        "recording_start": meeting["start_time"],
-        "recording_end": meeting["start_time"],
-        "file_type": file_type,
-        "file_extension": ext,
-        "file_size": size,
-        "play_url": f"https://zoom.us/rec/play/{file_id}",
-        "download_url": f"{state.public_url}/rec/download/{file_id}",
-        "status": "completed",
-        "recording_type": recording_type,
-    }
-    meeting["recording_files"].append(entry)
-    return entry
-
-
-def new_recording(
-    state: State, uuid: str, meeting_id: int, topic: str, start: datetime, host: str, duration: int
-) -> dict[str, Any]:
-    meeting = {
-        "uuid": uuid,
-        "id": meeting_id,
-        "account_id": "sandbox-account",
-        "host_id": host,
-        "topic": topic,
-        "type": "2",
-        "start_time": iso(start),
-        "timezone": "UTC",
-        "duration": duration,
-        "total_size": 0,
-        "recording_count": 0,
-        "share_url": f"https://zoom.us/rec/share/{meeting_id}",
-        "recording_files": [],
-        "trashed_files": [],
-        "password": "",
-        "recording_play_passcode": "",
-    }
-    state.recordings[uuid] = meeting
-    return meeting
-
-
-def refresh_totals(meeting: dict[str, Any]) -> None:
-    meeting["recording_count"] = len(meeting["recording_files"])
-    meeting["total_size"] = sum(f["file_size"] for f in meeting["recording_files"])
-
-
-def recording_settings(topic: str) -> dict[str, Any]:
-    """A recording's share settings as seeded. No `password` until one is set: Zoom's schema wants
-    8-10 characters when there is one."""
-    return {
-        "share_recording": "publicly",
-        "recording_authentication": False,
-        "authentication_option": "",
-        "authentication_domains": "",
-        "viewer_download": True,
-        "on_demand": False,
-        "approval_type": 2,
-        "send_email_to_host": True,
-        "show_social_share_buttons": True,
-        "topic": topic,
-        "auto_delete": False,
-        "auto_delete_date": "",
-    }
+            "id": a.WORKSHOP_MEETING_ID,
+            "registrant_id": rid,
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "org": org,
+            "status": status,
+            "create_time": created,
+            "join_url": f"https://zoom.us/w/{a.WORKSHOP_MEETING_ID}?tk={rid}",
+            "participant_pin_code": a.WORKSHOP_PIN_BASE + i,
+            "topic": workshop["topic"],
+            "start_time": workshop["start_time"],
+            "occurrences": [],
+        }
+        for i, (rid, email, first, last, org, status) in enumerate(a.WORKSHOP_REGISTRANTS)
+    ]
+    state.polls.update(_copy(a.MEETING_POLLS))
+    state.registration_questions.update(_copy(a.REGISTRATION_QUESTIONS))
+    state.surveys.update(_copy(a.SURVEYS))
+    state.templates.update(_copy(a.MEETING_TEMPLATES))
 
 
 def _recordings(state: State, now: datetime) -> None:
-    budget = new_recording(
-        state, BUDGET_UUID, BUDGET_MEETING_ID, "Q3 budget planning", days_ago(now, 0.05), OWNER_ID, 32
-    )
-    _file(state, budget, "MP4", "MP4", 48_211_433)
-    _file(state, budget, "M4A", "M4A", 7_804_112, recording_type="audio_only")
-    _file(state, budget, "TRANSCRIPT", "VTT", 0, BUDGET_TRANSCRIPT.encode(), recording_type="audio_transcript")
-    _file(state, budget, "CHAT", "TXT", 0, CHAT.encode(), recording_type="chat_file")
-    retro = new_recording(state, RETRO_UUID, RETRO_MEETING_ID, "Launch retro", days_ago(now, 3, hour=14), OWNER_ID, 41)
-    _file(state, retro, "MP4", "MP4", 61_002_017)
-    _file(state, retro, "TRANSCRIPT", "VTT", 0, RETRO_TRANSCRIPT.encode(), recording_type="audio_transcript")
-    customer = new_recording(
-        state, CUSTOMER_UUID, CUSTOMER_MEETING_ID, "Customer call: Acme", days_ago(now, 6, hour=16), SAM_ID, 28
-    )
-    _file(state, customer, "MP4", "MP4", 35_990_120)
-    for days, uuid in zip((8, 1), STANDUP_UUIDS, strict=True):
-        standup = new_recording(
-            state, uuid, RECURRING_MEETING_ID, "Team stand-up", days_ago(now, days, hour=9), OWNER_ID, 14
+    for uuid, meeting_id, topic, when, host_id, minutes, files in a.RECORDINGS:
+        start = _at(now, when)
+        if uuid == a.BUDGET_UUID:  # "earlier today" even in a day's first 72 minutes: today has a meeting
+            start = max(start, midnight(now))
+        instance = state.recordings[uuid] = records.recording(uuid, meeting_id, topic, start, host_id, minutes)
+        for file_type, ext, size, text, recording_type in files:
+            content = text.encode() if text is not None else None
+            records.add_recording_file(state, instance, file_type, ext, size, content, recording_type)
+    for instance in state.recordings.values():
+        records.refresh_totals(instance)
+        state.recording_settings[instance["uuid"]] = records.recording_settings(instance["topic"])
+    for meeting_id, registrants in a.RECORDING_REGISTRANTS.items():
+        state.recording_registrants[meeting_id] = [
+            {**_copy(person), "create_time": iso(days_ago(now, days))} for days, person in registrants
+        ]
+    for i, instance in enumerate(sorted(state.recordings.values(), key=lambda r: r["start_time"])):
+        state.participants[instance["uuid"]] = records.participants_for(instance, 2 + i % 3, ATTENDEES)
+    for uuid, (overview, steps) in a.SUMMARIES.items():
+        instance = state.recordings[uuid]
+        end = iso(parse_time(instance["start_time"]) + timedelta(minutes=instance["duration"]))
+        summary = records.summary(instance, OWNER_EMAIL, end, instance["start_time"])
+        summary.update(
+            summary_title=f"Meeting summary for {instance['topic']}",
+            summary_overview=overview,
+            summary_details=[{"label": "Decisions", "summary": overview}],
+            next_steps=list(steps),
         )
-        _file(state, standup, "M4A", "M4A", 3_100_000 + days, recording_type="audio_only")
-    for meeting in state.recordings.values():
-        refresh_totals(meeting)
-        state.recording_settings[meeting["uuid"]] = recording_settings(meeting["topic"])
-    state.recording_registrants[BUDGET_MEETING_ID] = [
-        {
-            "id": "reg-0001",
-            "email": "pat.lee@example.com",
-            "first_name": "Pat",
-            "last_name": "Lee",
-            "status": "pending",
-            "create_time": iso(days_ago(now, 0.02)),
-            "share_url": "https://zoom.us/rec/share/r1",
-        },
-    ]
-    state.archives[BUDGET_UUID] = {
-        "uuid": BUDGET_UUID,
-        "id": BUDGET_MEETING_ID,
-        "host_id": OWNER_ID,
-        "topic": budget["topic"],
-        "type": 2,
-        "start_time": budget["start_time"],
-        "timezone": "UTC",
-        "duration": 32,
-        "duration_in_second": 32 * 60 + 17,
-        "total_size": 1024,
-        "recording_count": 1,
-        "meeting_type": "internal",
-        "account_name": "Sandbox Inc.",
-        "complete_time": budget["start_time"],
-        "is_breakout_room": False,
-        "status": "completed",
-        "archive_files": [
-            {
-                "id": ARCHIVE_FILE_ID,
-                "file_type": "CHAT",
-                "file_extension": "JSON",
-                "file_size": 1024,
-                "download_url": f"{state.public_url}/rec/download/{ARCHIVE_FILE_ID}",
-                "recording_type": "chat_file",
-                "status": "completed",
-                "encryption_fingerprint": "sha256:9f2c4e1d0b7a65f3e8c1d2b4a6f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2",
-                "auto_delete": True,
-                "individual": False,
-                "participant_join_time": budget["start_time"],
-                "participant_leave_time": iso(_at(budget["start_time"]) + timedelta(minutes=32)),
-                "number_of_messages": 2,
-                "storage_location": "US",
-            }
-        ],
-    }
+        state.summaries.append(summary)
+    state.past_qa.update(_copy(a.PAST_QA))
+    for uuid, rows in _copy(a.PAST_POLLS).items():
+        for row in rows:
+            for detail in row["question_details"]:
+                detail["date_time"] = state.recordings[uuid]["start_time"]
+        state.past_polls[uuid] = rows
+    for uuid, archive in _copy(a.ARCHIVES).items():
+        instance = state.recordings[uuid]
+        start = instance["start_time"]
+        left = iso(parse_time(start) + timedelta(minutes=archive["duration"]))
+        for f in archive["archive_files"]:
+            f.update(
+                download_url=f"{state.public_url}/rec/download/{f['id']}",
+                participant_join_time=start,
+                participant_leave_time=left,
+            )
+        state.archives[uuid] = {
+            "uuid": uuid,
+            "id": instance["id"],
+            "host_id": instance["host_id"],
+            "topic": instance["topic"],
+            "start_time": start,
+            "complete_time": start,
+            **archive,
+        }
 
 
 def _devices(state: State, now: datetime) -> None:
-    state.devices = {
-        ZOOM_ROOM_DEVICE_ID: {
-            "device_id": ZOOM_ROOM_DEVICE_ID,
-            "device_name": "Boardroom PC",
-            "device_type": 0,
-            "platform_os": "win",
-            "mac_address": "00:1a:2b:3c:4d:5e",
-            "serial_number": "ZR-001",
-            "vendor": "Dell",
-            "model": "OptiPlex",
-            "device_status": 1,
-            "room_id": "room-board",
-            "room_name": "Boardroom",
-            "enrolled_in_zdm": True,
-            "connected_to_zdm": True,
-            "app_version": "6.2.0",
-            "last_online": iso(now),
-            "tag": "hq",
-        },
-        PHONE_DEVICE_ID: {
-            "device_id": PHONE_DEVICE_ID,
-            "device_name": "Reception phone",
-            "device_type": 5,
-            "platform_os": "android",
-            "mac_address": PHONE_MAC,
-            "serial_number": "PL-002",
-            "vendor": PHONE_VENDOR,
-            "model": "CCX 400",
-            "device_status": 1,
-            "room_id": "",
-            "room_name": "",
-            "enrolled_in_zdm": True,
-            "connected_to_zdm": True,
-            "app_version": "8.1.0",
-            "last_online": iso(now),
-            "tag": "",
-            "extension_number": "1001",
-        },
-    }
-    state.zdm_groups = [{"zdm_group_id": ZDM_GROUP_ID, "name": "Headquarters", "description": "HQ devices"}]
-    state.h323 = {
-        H323_DEVICE_ID: {
-            "id": H323_DEVICE_ID,
-            "name": "Lobby codec",
-            "protocol": "H.323",
-            "ip": "192.0.2.10",
-            "encryption": "auto",
-        }
-    }
+    state.devices.update((d["device_id"], {**d, "last_online": iso(now)}) for d in _copy(a.DEVICES))
+    state.zdm_groups.extend(_copy(a.ZDM_GROUPS))
+    state.h323.update((d["id"], d) for d in _copy(a.H323_DEVICES))
+
+
+def _webinar(state: State, now: datetime) -> None:
+    webinar_id, when, fields = a.WEBINAR
+    state.webinars[webinar_id] = records.webinar(
+        state, webinar_id, state.users[OWNER_ID], {**_copy(fields), "start_time": iso(_at(now, when))}, now
+    )
+    state.panelists.update(_copy(a.PANELISTS))
+    for key, registrants in a.WEBINAR_REGISTRANTS.items():
+        state.webinar_registrants[key] = [
+            {**_copy(person), "create_time": iso(days_ago(now, days))} for days, person in registrants
+        ]
+    state.webinar_polls.update(_copy(a.WEBINAR_POLLS))
+    state.webinar_templates.update(_copy(a.WEBINAR_TEMPLATES))
+
+
+def _settings(state: State) -> None:
+    state.tracking_fields.update((f["id"], f) for f in _copy(a.TRACKING_FIELDS))
+    state.tsp.update(_copy(a.TSP))
+    state.user_tsp.update(_copy(a.USER_TSP))
+    state.sip_phones.update((p["phone_id"], p) for p in _copy(a.SIP_PHONES))
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of fixture data (tuples become lists), so a sandbox never changes the fixtures."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(v) for v in value]
+    return value
+
+
+# --- the history ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One past meeting instance of the history: who, when (days before the date, UTC hour), what was kept."""
+
+    uuid: str
+    meeting_id: int
+    topic: str
+    kind: str  # the theme set its words come from (fixtures.transcripts.THEMES); "" for no words
+    days: int
+    hour: int
+    people: tuple[Person, ...]  # the host first; everyone here speaks
+    minutes: int
+    files: tuple[str, ...]  # MP4, M4A, TRANSCRIPT, CC, CHAT
+    summary: bool
+    guests: tuple[Person, ...] = ()  # attended without speaking
+    pinned: tuple[int, str, str] | None = None  # (second, speaker, decision)
+    series: bool = False
+
+
+def planned_history(extra_meetings: int = 0) -> list[Planned]:
+    """Every instance of the history: the one-offs, the weekly series, then `extra_meetings` more."""
+    one_offs = [Planned(*row) for row in h.ONE_OFFS]
+    return [*one_offs, *(p for series in h.SERIES for p in _weekly(*series)), *_extras(extra_meetings)]
+
+
+def _weekly(
+    meeting_id: int, topic: str, kind: str, first_day: int, hour: int, people: tuple[Person, ...]
+) -> list[Planned]:
+    """A weekly series: most weeks transcribed, every fourth audio only, chat and AI summary now and then."""
+    out = []
+    for week, days in enumerate(range(first_day, h.HISTORY_DAYS - 3, 7)):
+        cast = people if week % 3 else people[:-1]  # someone is out every third week
+        files = ("M4A",) if week % 4 == 3 else ("M4A", "TRANSCRIPT", "CHAT") if week % 3 == 1 else ("M4A", "TRANSCRIPT")
+        uuid = _uuid(f"{meeting_id}/{week}")
+        out.append(Planned(uuid, meeting_id, topic, kind, days, hour, cast, 30, files, week % 2 == 0, series=True))
+    return out
+
+
+def _extras(count: int) -> list[Planned]:
+    """`count` more transcribed meetings of Alex's, spread evenly over the history (benchmarks search these)."""
+    out = []
+    for n in range(count):
+        topic, kind = h.EXTRA_TOPICS[n % len(h.EXTRA_TOPICS)]
+        files = ("M4A", "TRANSCRIPT", "CHAT") if n % 3 == 0 else ("M4A", "TRANSCRIPT")
+        days = 1 + n * (h.HISTORY_DAYS - 2) // count
+        people = h.EXTRA_PEOPLE[n % len(h.EXTRA_PEOPLE)]
+        meeting_id = h.EXTRA_MEETING_ID_BASE + n
+        out.append(Planned(_uuid(f"extra/{n}"), meeting_id, f"{topic} #{n + 1}", kind, days, 9 + n % 8, people,
+                           20 + 5 * (n % 6), files, False))  # fmt: skip
+    return out
+
+
+def _uuid(label: str) -> str:
+    """A stable, Zoom-looking instance UUID (base64 of 16 bytes) for generated meetings."""
+    return base64.b64encode(hashlib.md5(label.encode()).digest()).decode()
+
+
+def add_history(state: State, day: date, *, extra_meetings: int = 0) -> None:
+    """Add the history to `state`: its own copy of the one built for `day`."""
+    built = _history(day, state.public_url, extra_meetings)
+    for uuid, meeting in built.recordings.items():
+        files = [dict(f) for f in meeting["recording_files"]]
+        state.recordings[uuid] = {**meeting, "recording_files": files, "trashed_files": []}
+    state.file_content.update(built.file_content)  # bytes: shared safely
+    state.recording_settings.update((uuid, dict(s)) for uuid, s in built.recording_settings.items())
+    state.participants.update((uuid, [dict(p) for p in rows]) for uuid, rows in built.participants.items())
+    state.summaries += [
+        {**s, "summary_details": [dict(d) for d in s["summary_details"]], "next_steps": list(s["next_steps"])}
+        for s in built.summaries
+    ]
+
+
+@lru_cache(maxsize=4)
+def _history(day: date, public_url: str, extra_meetings: int) -> State:
+    """The history as of `day` (meetings fall on whole days before it), built once per day, address and size."""
+    built = State(public_url=public_url)
+    noon = datetime.combine(day, time(12), UTC)
+    for planned in planned_history(extra_meetings):
+        _add(built, noon, planned)
+    return built
+
+
+def _add(state: State, now: datetime, planned: Planned) -> None:
+    host = planned.people[0]
+    start = days_ago(now, planned.days, hour=planned.hour)
+    meeting = records.recording(planned.uuid, planned.meeting_id, planned.topic, start, host[2], planned.minutes)
+    state.recordings[planned.uuid] = meeting
+    if planned.series:
+        meeting["type"] = "8"  # a recurring meeting with a fixed time
+    words = None
+    if planned.kind:
+        names = tuple(p[0] for p in planned.people)
+        words = script(planned.uuid, planned.kind, names, planned.minutes, planned.pinned)
+    end = iso(start + timedelta(minutes=planned.minutes))
+    for file_type in planned.files:
+        ext, recording_type, per_minute = h.FILES[file_type]
+        content = None
+        if words is not None and file_type in ("TRANSCRIPT", "CC"):
+            content = words.vtt
+        elif words is not None and file_type == "CHAT":
+            content = words.chat
+        size = per_minute * planned.minutes + planned.meeting_id % 9973
+        entry = records.add_recording_file(state, meeting, file_type, ext, size, content, recording_type)
+        entry["recording_end"] = end
+    records.refresh_totals(meeting)
+    state.recording_settings[planned.uuid] = records.recording_settings(planned.topic)
+    state.participants[planned.uuid] = _attendees(start, planned)
+    if planned.summary and words is not None:
+        summary = records.summary(meeting, host[1], end, end)
+        summary.update(
+            summary_title=f"Meeting summary for {planned.topic}",
+            summary_overview=words.overview,
+            summary_details=[{"label": label, "summary": text} for label, text in words.details],
+            next_steps=list(words.next_steps),
+        )
+        state.summaries.append(summary)
+
+
+def _attendees(start: datetime, planned: Planned) -> list[dict[str, Any]]:
+    """Who was there, as past-meeting participants: the host on time, the others a minute or two later."""
+    out = []
+    end = start + timedelta(minutes=planned.minutes)
+    for i, person in enumerate((*planned.people, *planned.guests)):
+        joined = start + timedelta(minutes=min(i, 3))
+        left = end - timedelta(minutes=5 if i and i == len(planned.people) else 0)  # a guest leaves early
+        out.append(records.participant(i, person, joined, left))
+    return out

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from zoom_mcp.sandbox.faults import DroppedConnection, RefusedConnection
+from zoom_mcp.sandbox.engine.faults import DroppedConnection, RefusedConnection
 from zoom_mcp.sandbox.identity import HOST
 
 if TYPE_CHECKING:
-    from zoom_mcp.sandbox import Sandbox
+    from zoom_mcp.sandbox.sandbox import Sandbox
 
 
 class SandboxTransport(httpx2.ASGITransport):
@@ -29,7 +29,13 @@ class SandboxTransport(httpx2.ASGITransport):
             self._sandbox = self._sandbox()
         return self._sandbox
 
-    async def _app(self, scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+    async def _app(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ) -> None:
+        """The ASGI app httpx calls: the sandbox's, built on first use."""
         await self.sandbox.app(scope, receive, send)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:

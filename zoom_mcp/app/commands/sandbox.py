@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from zoom_mcp.app.assemble import clock_for
 from zoom_mcp.app.settings import Settings
-from zoom_mcp.sandbox import FaultPlan, identity, listening_url, serve
+from zoom_mcp.sandbox import FaultPlan, Sandbox, identity, listening_url, serve
 
 
 def serve_sandbox(settings: Settings) -> int:
@@ -26,5 +27,6 @@ def serve_sandbox(settings: Settings) -> int:
         f"  ZOOM_MCP_DOWNLOAD_HOSTS=zoom.us,zoomgov.com,{origin}",
         file=sys.stderr,
     )
-    serve(host=host, port=port, faults=faults)
+    sandbox = Sandbox(clock=clock_for(settings, sandbox=True), public_url=origin)
+    serve(host=host, port=port, sandbox=sandbox, faults=faults)
     return 0

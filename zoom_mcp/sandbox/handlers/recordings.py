@@ -1,33 +1,37 @@
-"""Cloud recordings: listing, trash and recovery, settings, on-demand registrants, analytics, summaries, transcripts."""
+"""The `recordings` toolset: cloud recordings, trash, recovery, settings, on-demand registrants, analytics, transcripts.
+
+A recorded instance keeps its live files in `recording_files` and trashed ones in `trashed_files`
+(a sandbox-only field: answers never show it, the trash listing shows them as the files).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from zoom_mcp.sandbox.app import Call, Handler, Reply, ZoomHTTPError
-from zoom_mcp.sandbox.seed import refresh_totals
-from zoom_mcp.sandbox.state import State, as_int, iso, now_utc, paginate, parse_day
+from zoom_mcp.sandbox import records
+from zoom_mcp.sandbox.dates import iso, midnight, parse_time
+from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
+from zoom_mcp.sandbox.engine.pagination import paginate
+from zoom_mcp.sandbox.state import RECORDING, TRANSCRIPT, Record, State, as_int, find_or_404
 
 INTERNAL = ("trashed_files",)
 
 
-def _state(call: Call) -> State:
-    return call.sandbox.state
-
-
-def public(meeting: dict[str, Any], files: str = "recording_files") -> dict[str, Any]:
-    out = {k: v for k, v in meeting.items() if k not in INTERNAL}
-    out["recording_files"] = list(meeting[files])
+def public(instance: Record, files: str = "recording_files") -> Record:
+    """A recorded instance as answers show it, listing its live files (or, with `trashed_files`, its trash)."""
+    out = {k: v for k, v in instance.items() if k not in INTERNAL}
+    out["recording_files"] = list(instance[files])
     return out
 
 
 def list_user_recordings(call: Call) -> Reply:
-    state = _state(call)
-    user = state.user(call, call.params["userId"])
-    today = now_utc(call).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = parse_day(call.query.get("from"), today - timedelta(days=1), call, "from")
-    end = parse_day(call.query.get("to"), today, call, "to") + timedelta(days=1)
+    """The user's recorded instances that started in from..to (days, default yesterday and today), newest first."""
+    state = call.state
+    user = state.users.get_or_404(call.params["userId"])
+    today = midnight(call.now())
+    start = call.day(call.query.get("from"), today - timedelta(days=1), "from")
+    end = call.day(call.query.get("to"), today, "to") + timedelta(days=1)
     if end - start > timedelta(days=32):
         raise ZoomHTTPError(400, 300, "The date range must not exceed one month.")
     trash = call.query.get("trash") == "true"
@@ -38,117 +42,111 @@ def list_user_recordings(call: Call) -> Reply:
         for m in sorted(state.recordings.values(), key=lambda m: m["start_time"], reverse=True)
         if m["host_id"] == user["id"]
         and m[files]
-        and start <= _time(m) < end
+        and start <= parse_time(m["start_time"]) < end
         and (wanted_id is None or m["id"] == wanted_id)
     ]
     window = {"from": start.date().isoformat(), "to": (end - timedelta(days=1)).date().isoformat()}
     return 200, paginate(call, meetings, "meetings", **window)
 
 
-def _time(meeting: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00"))
-
-
 def get_meeting_recordings(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
-    out = public(meeting)
+    out = public(call.state.recording(call.params["meetingId"]))
     if "download_access_token" in (call.query.get("include_fields") or ""):
         out["download_access_token"] = "sandbox-token"
     return 200, out
 
 
-def _remove(call: Call, meeting: dict[str, Any], files: list[dict[str, Any]]) -> None:
+def _remove(call: Call, instance: Record, files: list[Record]) -> None:
     """`action=trash` (Zoom's default) keeps the files recoverable for 30 days; `action=delete` is final."""
     action = call.query.get("action") or "trash"
     if action not in ("trash", "delete"):
         raise ZoomHTTPError(400, 300, "Invalid parameter: action.")
     gone = {f["id"] for f in files}
-    meeting["recording_files"] = [f for f in meeting["recording_files"] if f["id"] not in gone]
+    instance["recording_files"] = [f for f in instance["recording_files"] if f["id"] not in gone]
     if action == "trash":
-        stamp = iso(now_utc(call))
-        meeting["trashed_files"] += [{**f, "deleted_time": stamp} for f in files]
+        stamp = iso(call.now())
+        instance["trashed_files"] += [{**f, "deleted_time": stamp} for f in files]
     else:
         for file_id in gone:
-            _state(call).file_content.pop(file_id, None)
-    refresh_totals(meeting)
+            call.state.file_content.pop(file_id, None)
+    records.refresh_totals(instance)
 
 
 def delete_meeting_recordings(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
-    _remove(call, meeting, list(meeting["recording_files"]))
+    instance = call.state.recording(call.params["meetingId"])
+    _remove(call, instance, list(instance["recording_files"]))
     return 204, None
 
 
 def delete_recording_file(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
-    found = [f for f in meeting["recording_files"] if f["id"] == call.params["recordingId"]]
-    if not found:
-        raise call.error(404, 3301, "There is no recording for this meeting.")
-    _remove(call, meeting, found)
+    instance = call.state.recording(call.params["meetingId"])
+    found = find_or_404(instance["recording_files"], RECORDING, call.params["recordingId"], "id")
+    _remove(call, instance, [found])
     return 204, None
 
 
-def _trashed(call: Call, key: str) -> dict[str, Any]:
-    state = _state(call)
+def _trashed(call: Call, key: str) -> Record:
+    """The instance to recover files of: by UUID, or the first instance of a meeting ID with trashed files."""
+    state = call.state
     value = call.params[key]
-    meeting = state.recordings.get(value)
-    if meeting is None and as_int(value) is not None:
+    instance = state.recordings.get(value)
+    if instance is None and as_int(value) is not None:
         candidates = [m for m in state.recordings.values() if m["id"] == as_int(value) and m["trashed_files"]]
-        meeting = candidates[0] if candidates else None
-    if meeting is None:
-        raise call.error(404, 3301, "There is no recording for this meeting.")
-    if (call.body or {}).get("action", "recover") != "recover":
+        instance = candidates[0] if candidates else None
+    if instance is None:
+        raise RECORDING.missing(value)
+    if call.fields.get("action", "recover") != "recover":
         raise ZoomHTTPError(400, 300, "Invalid parameter: action.")
-    return meeting
+    return instance
 
 
-def _restore(meeting: dict[str, Any], files: list[dict[str, Any]]) -> None:
+def _restore(instance: Record, files: list[Record]) -> None:
+    """Files back from the trash, in their original order."""
     for f in files:
         restored = {k: v for k, v in f.items() if k != "deleted_time"}
-        meeting["recording_files"].append({**restored, "status": "completed"})
-    meeting["trashed_files"] = [f for f in meeting["trashed_files"] if f not in files]
-    meeting["recording_files"].sort(key=_seq)
-    refresh_totals(meeting)
+        instance["recording_files"].append({**restored, "status": "completed"})
+    instance["trashed_files"] = [f for f in instance["trashed_files"] if f not in files]
+    instance["recording_files"].sort(key=_seq)
+    records.refresh_totals(instance)
 
 
-def _seq(recording_file: dict[str, Any]) -> int:
+def _seq(recording_file: Record) -> int:
     """Seeded file IDs end in their sequence number; restoring puts files back in that order."""
     tail = recording_file["id"].rsplit("-", 1)[-1]
     return int(tail) if tail.isdigit() else 0
 
 
 def recover_meeting_recordings(call: Call) -> Reply:
-    meeting = _trashed(call, "meetingUUID")
-    if not meeting["trashed_files"]:
-        raise call.error(404, 3301, "There is no recording for this meeting.")
-    _restore(meeting, list(meeting["trashed_files"]))
+    instance = _trashed(call, "meetingUUID")
+    if not instance["trashed_files"]:
+        raise RECORDING.missing(call.params["meetingUUID"])
+    _restore(instance, list(instance["trashed_files"]))
     return 200, None
 
 
 def recover_recording_file(call: Call) -> Reply:
-    meeting = _trashed(call, "meetingId")
-    files = [f for f in meeting["trashed_files"] if f["id"] == call.params["recordingId"]]
-    if not files:
-        raise call.error(404, 3301, "There is no recording for this meeting.")
-    _restore(meeting, files)
+    instance = _trashed(call, "meetingId")
+    found = find_or_404(instance["trashed_files"], RECORDING, call.params["recordingId"], "id")
+    _restore(instance, [found])
     return 204, None
 
 
 def get_recording_settings(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
-    return 200, _state(call).recording_settings[meeting["uuid"]]
+    instance = call.state.recording(call.params["meetingId"])
+    return 200, call.state.recording_settings[instance["uuid"]]
 
 
 def update_recording_settings(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
-    _state(call).recording_settings[meeting["uuid"]].update(call.body or {})
+    instance = call.state.recording(call.params["meetingId"])
+    call.state.recording_settings[instance["uuid"]].update(call.fields)
     return 204, None
 
 
-def _questions(call: Call) -> dict[str, Any]:
-    meeting = _state(call).recording(call)
+def _questions(call: Call) -> Record:
+    """A recording's registration questions (Zoom's default until they are set)."""
+    instance = call.state.recording(call.params["meetingId"])
     default = {"questions": [{"field_name": "last_name", "required": False}], "custom_questions": []}
-    return _state(call).recording_questions.setdefault(meeting["uuid"], default)
+    return call.state.recording_questions.setdefault(instance["uuid"], default)
 
 
 def get_recording_registration_questions(call: Call) -> Reply:
@@ -156,20 +154,21 @@ def get_recording_registration_questions(call: Call) -> Reply:
 
 
 def update_recording_registration_questions(call: Call) -> Reply:
-    _questions(call).update(call.body or {})
+    _questions(call).update(call.fields)
     return 204, None
 
 
-def _recording_meeting_id(call: Call) -> int:
-    state = _state(call)
+def _recorded_meeting_id(call: Call) -> int:
+    """The path's meeting ID, when some instance of it has a recording."""
     meeting_id = as_int(call.params["meetingId"])
-    if meeting_id is None or not any(m["id"] == meeting_id for m in state.recordings.values()):
-        raise call.error(404, 3301, "There is no recording for this meeting.")
+    if meeting_id is None or not any(m["id"] == meeting_id for m in call.state.recordings.values()):
+        raise RECORDING.missing(call.params["meetingId"])
     return meeting_id
 
 
 def list_recording_registrants(call: Call) -> Reply:
-    people = _state(call).recording_registrants.get(_recording_meeting_id(call), [])
+    """Registrants with `status` (default approved), in one page."""
+    people = call.state.recording_registrants.get(_recorded_meeting_id(call), [])
     status = call.query.get("status") or "approved"
     page = paginate(call, [p for p in people if p["status"] == status], "registrants")
     page.update(page_count=1, page_number=1)
@@ -177,19 +176,14 @@ def list_recording_registrants(call: Call) -> Reply:
 
 
 def add_recording_registrant(call: Call) -> Reply:
-    state = _state(call)
-    meeting_id = _recording_meeting_id(call)
-    body = call.body or {}
+    """Pending when the latest instance's settings want manual approval (approval_type 1), else approved."""
+    state = call.state
+    meeting_id = _recorded_meeting_id(call)
+    body = call.fields
     if not body.get("email") or not body.get("first_name"):
         raise ZoomHTTPError(400, 300, "Validation failed: email and first_name are required.")
     settings = state.recording_settings.get(_latest_uuid(state, meeting_id), {})
-    registrant = {
-        **body,
-        "id": state.new_key(),
-        "status": "pending" if settings.get("approval_type") == 1 else "approved",  # 1 = manual approval
-        "create_time": iso(now_utc(call)),
-        "share_url": f"https://zoom.us/rec/share/{state.new_key(10)}",
-    }
+    registrant = records.recording_registrant(state, body, settings.get("approval_type") != 1, call.now())
     state.recording_registrants.setdefault(meeting_id, []).append(registrant)
     topic = next(m["topic"] for m in state.recordings.values() if m["id"] == meeting_id)
     return 201, {
@@ -205,12 +199,12 @@ def _latest_uuid(state: State, meeting_id: int) -> str:
 
 
 def update_recording_registrant_status(call: Call) -> Reply:
-    people = _state(call).recording_registrants.get(_recording_meeting_id(call), [])
-    body = call.body or {}
-    new_status = {"approve": "approved", "deny": "denied"}.get(body.get("action", ""))
+    """approve / deny the listed registrants (by `id`), or all of them when none are listed."""
+    people = call.state.recording_registrants.get(_recorded_meeting_id(call), [])
+    new_status = {"approve": "approved", "deny": "denied"}.get(call.fields.get("action", ""))
     if new_status is None:
         raise ZoomHTTPError(400, 300, "Invalid parameter: action.")
-    ids = {r.get("id") for r in body.get("registrants") or []}
+    ids = {r.get("id") for r in call.fields.get("registrants") or []}
     for person in people:
         if not ids or person["id"] in ids:
             person["status"] = new_status
@@ -218,8 +212,9 @@ def update_recording_registrant_status(call: Call) -> Reply:
 
 
 def get_recording_analytics_summary(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
-    day = meeting["start_time"][:10]
+    """A fixed day of views and downloads, on the recording's day."""
+    instance = call.state.recording(call.params["meetingId"])
+    day = instance["start_time"][:10]
     return 200, {
         "from": call.query.get("from") or day,
         "to": call.query.get("to") or day,
@@ -228,11 +223,12 @@ def get_recording_analytics_summary(call: Call) -> Reply:
 
 
 def get_recording_analytics_details(call: Call) -> Reply:
-    meeting = _state(call).recording(call)
+    """Who viewed (`by_view`: one viewer, with duration) or downloaded (`by_download`: two people)."""
+    instance = call.state.recording(call.params["meetingId"])
     kind = call.query.get("type") or "by_view"
     rows = [
         {
-            "date_time": meeting["start_time"],
+            "date_time": instance["start_time"],
             "name": name,
             "email": email,
             "duration": seconds if kind == "by_view" else 0,
@@ -242,55 +238,37 @@ def get_recording_analytics_details(call: Call) -> Reply:
             ("Jamie Chen", "jamie.chen@example.com", 1260),
         )
     ][: 1 if kind == "by_view" else 2]
-    day = meeting["start_time"][:10]
+    day = instance["start_time"][:10]
     return 200, paginate(
         call, rows, "analytics_details", **{"from": call.query.get("from") or day, "to": call.query.get("to") or day}
     )
 
 
-def list_meeting_summaries(call: Call) -> Reply:
-    """Newest first; from/to (date-times, default the last 30 days) bound the meeting start."""
-    now = now_utc(call)
-    low = call.query.get("from") or iso(now - timedelta(days=30))
-    high = call.query.get("to") or iso(now)
-    if len(high) == 10:  # a bare date includes that whole day
-        high += "T23:59:59Z"
-    summaries = sorted(
-        (s for s in _state(call).summaries if low <= s["meeting_start_time"] <= high),
-        key=lambda s: s["meeting_start_time"],
-        reverse=True,
-    )
-    return 200, paginate(call, summaries, "summaries", **{"from": low, "to": high})
-
-
-def _transcript_instance(call: Call) -> dict[str, Any]:
+def _transcript_instance(call: Call) -> Record:
     """The instance whose transcript is asked for: a UUID, or a meeting ID's latest instance (trash included)."""
-    state = _state(call)
+    state = call.state
     value = call.params["meetingId"]
-    found = state.recordings.get(value)
-    if found is None and as_int(value) is not None:
-        instances = [r for r in state.recordings.values() if r["id"] == as_int(value)]
-        found = max(instances, key=lambda r: r["start_time"]) if instances else None
+    found = state.recordings.get(value) or state.latest(value, state.recordings.values())
     if found is None:
-        raise call.error(404, 3322, "This meeting transcript does not exist.")
+        raise TRANSCRIPT.missing(value)
     return found
 
 
 def get_meeting_transcript(call: Call) -> Reply:
     """Where the audio transcript is and whether it can be fetched; a trashed one cannot (Zoom says why)."""
-    meeting = _transcript_instance(call)
-    live = [f for f in meeting["recording_files"] if f["file_type"] == "TRANSCRIPT"]
-    trashed = [f for f in meeting["trashed_files"] if f["file_type"] == "TRANSCRIPT"]
+    instance = _transcript_instance(call)
+    live = [f for f in instance["recording_files"] if f["file_type"] == "TRANSCRIPT"]
+    trashed = [f for f in instance["trashed_files"] if f["file_type"] == "TRANSCRIPT"]
     if not live and not trashed:
-        raise call.error(404, 3322, "This meeting transcript does not exist.")
+        raise TRANSCRIPT.missing(call.params["meetingId"])
     found = (live or trashed)[0]
-    settings = _state(call).recording_settings.get(meeting["uuid"], {})
-    out = {
-        "meeting_id": meeting["uuid"],  # Zoom answers with the instance UUID here
-        "account_id": meeting.get("account_id", call.sandbox.credentials.account_id),
-        "meeting_topic": meeting["topic"],
-        "host_id": meeting["host_id"],
-        "transcript_created_time": found.get("recording_end") or meeting["start_time"],
+    settings = call.state.recording_settings.get(instance["uuid"], {})
+    out: dict[str, Any] = {
+        "meeting_id": instance["uuid"],  # Zoom answers with the instance UUID here
+        "account_id": instance.get("account_id", call.sandbox.credentials.account_id),
+        "meeting_topic": instance["topic"],
+        "host_id": instance["host_id"],
+        "transcript_created_time": found.get("recording_end") or instance["start_time"],
         "can_download": bool(live),
         "auto_delete": bool(settings.get("auto_delete", False)),
         "auto_delete_date": settings.get("auto_delete_date") or "",
@@ -305,14 +283,14 @@ def get_meeting_transcript(call: Call) -> Reply:
 
 def delete_meeting_transcript(call: Call) -> Reply:
     """Removes the audio transcript for good (its bytes too); video, audio, captions and chat stay."""
-    meeting = _transcript_instance(call)
-    gone = {f["id"] for f in meeting["recording_files"] if f["file_type"] == "TRANSCRIPT"}
+    instance = _transcript_instance(call)
+    gone = {f["id"] for f in instance["recording_files"] if f["file_type"] == "TRANSCRIPT"}
     if not gone:
-        raise call.error(404, 3322, "This meeting transcript does not exist.")
-    meeting["recording_files"] = [f for f in meeting["recording_files"] if f["id"] not in gone]
+        raise TRANSCRIPT.missing(call.params["meetingId"])
+    instance["recording_files"] = [f for f in instance["recording_files"] if f["id"] not in gone]
     for file_id in gone:
-        _state(call).file_content.pop(file_id, None)
-    refresh_totals(meeting)
+        call.state.file_content.pop(file_id, None)
+    records.refresh_totals(instance)
     return 204, None
 
 
@@ -332,7 +310,6 @@ HANDLERS: dict[str, Handler] = {
     "update_recording_registrant_status": update_recording_registrant_status,
     "get_recording_analytics_summary": get_recording_analytics_summary,
     "get_recording_analytics_details": get_recording_analytics_details,
-    "list_meeting_summaries": list_meeting_summaries,
     "get_meeting_transcript": get_meeting_transcript,
     "delete_meeting_transcript": delete_meeting_transcript,
 }

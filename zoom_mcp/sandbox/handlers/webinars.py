@@ -1,70 +1,41 @@
-"""Webinars: CRUD and status, panelists, registrants, registration questions, polls, surveys, templates."""
+"""The `webinars` toolset: webinars and their status, panelists, registrants, registration questions, polls, surveys.
+
+Registrant status and registration questions work as for meetings (`registrants`), and so do polls
+(`polls`) and surveys (`surveys`). Webinar templates are in `templates`; the rest of the toolset (branding,
+livestream, past webinars) keeps the schema-shaped default answer.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from zoom_mcp.sandbox.app import Call, Handler, Reply, ZoomHTTPError
-from zoom_mcp.sandbox.common import action, complete, item_schema, state_of
-from zoom_mcp.sandbox.registration import find_poll, questions_of, set_status, survey_of, update_survey
-from zoom_mcp.sandbox.state import State, as_int, iso, now_utc, paginate
+from zoom_mcp.sandbox import records
+from zoom_mcp.sandbox.dates import iso
+from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
+from zoom_mcp.sandbox.engine.gateway import complete, item_schema
+from zoom_mcp.sandbox.engine.pagination import paginate
+from zoom_mcp.sandbox.handlers.polls import remove_poll, the_poll
+from zoom_mcp.sandbox.handlers.registrants import MAX_BATCH, registration_questions, set_status
+from zoom_mcp.sandbox.handlers.surveys import survey_of, update_survey
+from zoom_mcp.sandbox.state import PANELIST, REGISTRANT, Record, find_or_404
 
 MAX_PANELISTS = 100  # per request, as Zoom caps add_webinar_panelists
 
 
-def new_webinar(
-    state: State, webinar_id: int, host: dict[str, Any], fields: dict[str, Any], now: datetime
-) -> dict[str, Any]:
-    from zoom_mcp.sandbox.seed import occurrences  # late: seed.py seeds webinars through this module
-
-    webinar: dict[str, Any] = {
-        "id": webinar_id,
-        "uuid": state.new_uuid(),
-        "host_id": host["id"],
-        "host_email": host["email"],
-        "topic": "Zoom webinar",
-        "type": 5,
-        "duration": 60,
-        "timezone": "UTC",
-        "agenda": "",
-        "created_at": iso(now),
-        "start_time": iso(now),
-        "join_url": f"https://zoom.us/j/{webinar_id}",
-        "registration_url": f"https://zoom.us/webinar/register/{webinar_id}",
-        "password": "webinar1",
-        "is_simulive": False,
-        "creation_source": "open_api",
-        "settings": {"approval_type": 2, "host_video": True, "panelists_video": True, "practice_session": False},
-    }
-    webinar.update({k: v for k, v in fields.items() if k not in ("settings", "schedule_for", "default_passcode")})
-    webinar["settings"].update(fields.get("settings") or {})
-    if webinar["type"] == 6:
-        webinar.pop("start_time", None)
-    if webinar["type"] == 9:
-        webinar["occurrences"] = occurrences(webinar)
-    state.webinars[webinar_id] = webinar
-    return webinar
-
-
-def _webinar(call: Call) -> dict[str, Any]:
-    raw = call.params["webinarId"]
-    found = state_of(call).webinars.get(as_int(raw) or -1)
-    if found is None:
-        raise call.error(404, 3001, "Webinar does not exist: {webinarId}.", webinarId=raw)
-    return found
+def _webinar(call: Call) -> Record:
+    return call.state.webinars.get_or_404(call.params["webinarId"])
 
 
 def create_webinar(call: Call) -> Reply:
-    state = state_of(call)
-    host = state.user(call, call.params["userId"])
+    state = call.state
+    host = state.users.get_or_404(call.params["userId"])
     webinar_id = state.new_id()
     while webinar_id in state.webinars or webinar_id in state.meetings:
         webinar_id = state.new_id()
-    return 201, new_webinar(state, webinar_id, host, dict(call.body or {}), now_utc(call))
+    state.webinars[webinar_id] = records.webinar(state, webinar_id, host, dict(call.fields), call.now())
+    return 201, state.webinars[webinar_id]
 
 
 def get_webinar(call: Call) -> Reply:
+    """With `occurrence_id`, the webinar as of that occurrence."""
     webinar = _webinar(call)
     wanted = call.query.get("occurrence_id")
     if wanted:
@@ -77,9 +48,9 @@ def get_webinar(call: Call) -> Reply:
 
 def list_webinars(call: Call) -> Reply:
     """`type=scheduled` (default): every webinar of the user; `upcoming`: those not yet over."""
-    state = state_of(call)
-    user = state.user(call, call.params["userId"])
-    now = iso(now_utc(call))
+    state = call.state
+    user = state.users.get_or_404(call.params["userId"])
+    now = iso(call.now())
     mine = [w for w in state.webinars.values() if w["host_id"] == user["id"]]
     if call.query.get("type") == "upcoming":
         mine = [w for w in mine if w["type"] == 6 or w.get("start_time", "") >= now or w.get("occurrences")]
@@ -88,8 +59,9 @@ def list_webinars(call: Call) -> Reply:
 
 
 def update_webinar(call: Call) -> Reply:
+    """PATCH semantics; `occurrence_id` changes one occurrence's time."""
     webinar = _webinar(call)
-    body = dict(call.body or {})
+    body = dict(call.fields)
     settings = body.pop("settings", None)
     wanted = call.query.get("occurrence_id")
     if wanted:
@@ -105,7 +77,8 @@ def update_webinar(call: Call) -> Reply:
 
 
 def delete_webinar(call: Call) -> Reply:
-    state = state_of(call)
+    """The whole webinar with its panelists, registrants, polls and survey; or with `occurrence_id` that one."""
+    state = call.state
     webinar = _webinar(call)
     wanted = call.query.get("occurrence_id")
     if wanted:
@@ -119,7 +92,7 @@ def delete_webinar(call: Call) -> Reply:
 
 def update_webinar_status(call: Call) -> Reply:
     webinar = _webinar(call)
-    action(call, {"end": "end"})
+    call.action({"end": "end"})
     webinar["status"] = "ended"
     return 200, None
 
@@ -128,14 +101,15 @@ def update_webinar_status(call: Call) -> Reply:
 
 
 def list_webinar_panelists(call: Call) -> Reply:
-    people = state_of(call).panelists.get(_webinar(call)["id"], [])
+    people = call.state.panelists.get(_webinar(call)["id"], [])
     return 200, {"total_records": len(people), "panelists": people}
 
 
 def add_webinar_panelists(call: Call) -> Reply:
-    state = state_of(call)
+    """1 to 100 panelists, each with an e-mail; one already on the panel (same e-mail) is updated."""
+    state = call.state
     webinar = _webinar(call)
-    wanted = (call.body or {}).get("panelists") or []
+    wanted = call.fields.get("panelists") or []
     if not wanted or len(wanted) > MAX_PANELISTS:
         raise ZoomHTTPError(400, 300, f"Validation Failed: panelists must have 1 to {MAX_PANELISTS} entries.")
     people = state.panelists.setdefault(webinar["id"], [])
@@ -146,53 +120,49 @@ def add_webinar_panelists(call: Call) -> Reply:
         if same:
             same[0].update(person)
             continue
-        panelist_id = state.new_key()
-        people.append({**person, "id": panelist_id, "join_url": f"https://zoom.us/w/{webinar['id']}?tk={panelist_id}"})
-    return 201, {"id": str(webinar["id"]), "updated_at": iso(now_utc(call))}
+        people.append(records.panelist(state, webinar, person))
+    return 201, {"id": str(webinar["id"]), "updated_at": iso(call.now())}
 
 
 def remove_webinar_panelist(call: Call) -> Reply:
-    state = state_of(call)
+    """By panelist ID or e-mail."""
+    state = call.state
     webinar = _webinar(call)
     people = state.panelists.get(webinar["id"], [])
-    left = [p for p in people if call.params["panelistId"] not in (p["id"], p["email"])]
+    wanted = call.params["panelistId"]
+    left = [p for p in people if wanted not in (p["id"], p["email"])]
     if len(left) == len(people):
-        raise ZoomHTTPError(404, 3001, f"Panelist does not exist: {call.params['panelistId']}.")
+        raise PANELIST.missing(wanted)
     state.panelists[webinar["id"]] = left
     return 204, None
 
 
 def remove_all_webinar_panelists(call: Call) -> Reply:
-    state_of(call).panelists[_webinar(call)["id"]] = []
+    call.state.panelists[_webinar(call)["id"]] = []
     return 204, None
 
 
 # --- registrants ----------------------------------------------------------------------------------------------
 
 
-def _registrants(call: Call) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _registrants(call: Call) -> tuple[Record, list[Record]]:
+    """The path's webinar and its registrants."""
     webinar = _webinar(call)
-    return webinar, state_of(call).webinar_registrants.setdefault(webinar["id"], [])
+    return webinar, call.state.webinar_registrants.setdefault(webinar["id"], [])
 
 
-def _register(call: Call, webinar: dict[str, Any], person: dict[str, Any], approve: bool | None = None) -> dict:
-    state = state_of(call)
-    registrant_id = state.new_key()
+def _register(call: Call, webinar: Record, person: Record, approve: bool | None = None) -> Record:
+    """A new registrant: approved unless the webinar wants manual approval (or `approve` says otherwise)."""
     manual = webinar["settings"].get("approval_type") == 1
-    stored = {
-        **person,
-        "id": registrant_id,
-        "status": "approved" if (approve if approve is not None else not manual) else "pending",
-        "create_time": iso(now_utc(call)),
-        "join_url": f"https://zoom.us/w/{webinar['id']}?tk={registrant_id}",
-    }
-    state.webinar_registrants.setdefault(webinar["id"], []).append(stored)
+    approved = approve if approve is not None else not manual
+    stored = records.webinar_registrant(call.state, webinar, person, approved, call.now())
+    call.state.webinar_registrants.setdefault(webinar["id"], []).append(stored)
     return stored
 
 
 def add_webinar_registrant(call: Call) -> Reply:
     webinar = _webinar(call)
-    stored = _register(call, webinar, dict(call.body or {}))
+    stored = _register(call, webinar, dict(call.fields))
     return 201, {
         "id": webinar["id"],
         "registrant_id": stored["id"],
@@ -204,40 +174,38 @@ def add_webinar_registrant(call: Call) -> Reply:
 
 
 def add_webinar_registrants_batch(call: Call) -> Reply:
+    """Up to 30 at once; `auto_approve` approves them whatever the webinar's approval setting."""
     webinar = _webinar(call)
-    body = call.body or {}
-    people = body.get("registrants") or []
-    if len(people) > 30:
-        raise ZoomHTTPError(400, 300, "You can register at most 30 registrants at once.")
-    added = [_register(call, webinar, p, bool(body.get("auto_approve")) or None) for p in people]
+    people = call.fields.get("registrants") or []
+    if len(people) > MAX_BATCH:
+        raise ZoomHTTPError(400, 300, f"You can register at most {MAX_BATCH} registrants at once.")
+    added = [_register(call, webinar, p, bool(call.fields.get("auto_approve")) or None) for p in people]
     return 201, {
         "registrants": [{"email": a["email"], "registrant_id": a["id"], "join_url": a["join_url"]} for a in added]
     }
 
 
 def list_webinar_registrants(call: Call) -> Reply:
+    """Registrants with `status` (default approved)."""
     _, people = _registrants(call)
     status = call.query.get("status") or "approved"
     rows = [p for p in people if p["status"] == status]
     return 200, paginate(call, complete(item_schema(call, "registrants"), rows), "registrants")
 
 
-def _registrant(call: Call, people: list[dict[str, Any]]) -> dict[str, Any]:
-    for person in people:
-        if person["id"] == call.params["registrantId"]:
-            return person
-    raise call.error(404, 3079, "This registrant does not exist: {registrantId}.")
+def _one(call: Call, people: list[Record]) -> Record:
+    return find_or_404(people, REGISTRANT, call.params["registrantId"], "id")
 
 
 def get_webinar_registrant(call: Call) -> Reply:
     _, people = _registrants(call)
-    return 200, complete(call.op.response_schema, _registrant(call, people))
+    return 200, complete(call.op.response_schema, _one(call, people))
 
 
 def delete_webinar_registrant(call: Call) -> Reply:
     webinar, people = _registrants(call)
-    gone = _registrant(call, people)
-    state_of(call).webinar_registrants[webinar["id"]] = [p for p in people if p is not gone]
+    gone = _one(call, people)
+    call.state.webinar_registrants[webinar["id"]] = [p for p in people if p is not gone]
     return 204, None
 
 
@@ -248,19 +216,19 @@ def update_webinar_registrant_status(call: Call) -> Reply:
 
 
 def get_webinar_registration_questions(call: Call) -> Reply:
-    return 200, questions_of(call, _webinar(call)["id"])
+    return 200, registration_questions(call, _webinar(call)["id"])
 
 
 def update_webinar_registration_questions(call: Call) -> Reply:
-    questions_of(call, _webinar(call)["id"]).update(call.body or {})
+    registration_questions(call, _webinar(call)["id"]).update(call.fields)
     return 204, None
 
 
 # --- polls and surveys ----------------------------------------------------------------------------------------
 
 
-def _polls(call: Call) -> list[dict[str, Any]]:
-    return state_of(call).webinar_polls.setdefault(_webinar(call)["id"], [])
+def _polls(call: Call) -> list[Record]:
+    return call.state.webinar_polls.setdefault(_webinar(call)["id"], [])
 
 
 def list_webinar_polls(call: Call) -> Reply:
@@ -269,25 +237,22 @@ def list_webinar_polls(call: Call) -> Reply:
 
 
 def create_webinar_poll(call: Call) -> Reply:
-    state = state_of(call)
-    poll = {"id": state.new_key(), "status": "notstart", "anonymous": False, "poll_type": 1, **(call.body or {})}
+    poll = records.poll(call.state, call.fields)
     _polls(call).append(poll)
     return 201, poll
 
 
 def get_webinar_poll(call: Call) -> Reply:
-    return 200, find_poll(call, _polls(call))
+    return 200, the_poll(call, _polls(call))
 
 
 def update_webinar_poll(call: Call) -> Reply:
-    find_poll(call, _polls(call)).update(call.body or {})
+    the_poll(call, _polls(call)).update(call.fields)
     return 204, None
 
 
 def delete_webinar_poll(call: Call) -> Reply:
-    polls = _polls(call)
-    gone = find_poll(call, polls)
-    polls.remove(gone)
+    remove_poll(call, _polls(call))
     return 204, None
 
 
@@ -301,37 +266,8 @@ def update_webinar_survey(call: Call) -> Reply:
 
 
 def delete_webinar_survey(call: Call) -> Reply:
-    state_of(call).surveys.pop(_webinar(call)["id"], None)
+    call.state.surveys.pop(_webinar(call)["id"], None)
     return 204, None
-
-
-# --- templates ------------------------------------------------------------------------------------------------
-
-
-def list_webinar_templates(call: Call) -> Reply:
-    state = state_of(call)
-    user = state.user(call, call.params["userId"])
-    templates = [{"type": 1, **t} for t in state.webinar_templates.get(user["id"], [])]
-    return 200, {"total_records": len(templates), "templates": templates}
-
-
-def create_webinar_template(call: Call) -> Reply:
-    state = state_of(call)
-    user = state.user(call, call.params["userId"])
-    body = call.body or {}
-    webinar = state.webinars.get(as_int(body.get("webinar_id", "")) or -1)
-    if webinar is None:
-        raise call.error(404, 3001, "Webinar does not exist: {webinarId}.", webinarId=body.get("webinar_id", ""))
-    name = body.get("name") or webinar["topic"]
-    templates = state.webinar_templates.setdefault(user["id"], [])
-    same = [t for t in templates if t["name"] == name]
-    if same and not body.get("overwrite"):
-        raise ZoomHTTPError(400, 3000, f"Webinar template name already exists: {name}.")
-    if same:
-        return 201, same[0]
-    template = {"id": state.new_key(), "name": name, "webinar_id": webinar["id"]}
-    templates.append(template)
-    return 201, template
 
 
 HANDLERS: dict[str, Handler] = {
@@ -361,6 +297,4 @@ HANDLERS: dict[str, Handler] = {
     "get_webinar_survey": get_webinar_survey,
     "update_webinar_survey": update_webinar_survey,
     "delete_webinar_survey": delete_webinar_survey,
-    "list_webinar_templates": list_webinar_templates,
-    "create_webinar_template": create_webinar_template,
 }

@@ -1,4 +1,4 @@
-"""Reports built from the sandbox's past meetings (recorded ones and those ended through the API).
+"""The `reports` toolset: reports built from past meetings (recorded ones and those ended through the API).
 
 Date ranges are `from` / `to` (days, `to` inclusive); like Zoom, a range may span at most a month.
 Reports the state cannot back cheaply (billing, telephone, sign-in activity, ...) keep the default answer.
@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import calendar
 from datetime import datetime, timedelta
-from typing import Any
 
-from zoom_mcp.sandbox.app import Call, Handler, Reply, ZoomHTTPError
-from zoom_mcp.sandbox.common import complete, item_schema, state_of
-from zoom_mcp.sandbox.state import iso, now_utc, paginate, parse_day
-
-
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+from zoom_mcp.sandbox.dates import iso, midnight, parse_time
+from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
+from zoom_mcp.sandbox.engine.gateway import complete, item_schema
+from zoom_mcp.sandbox.engine.pagination import paginate
+from zoom_mcp.sandbox.state import Record
 
 
 def _window(call: Call) -> tuple[datetime, datetime, dict[str, str]]:
-    today = now_utc(call).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = parse_day(call.query.get("from"), today - timedelta(days=30), call, "from")
-    end = parse_day(call.query.get("to"), today, call, "to") + timedelta(days=1)
+    """The report's days: from..to (default the last 30 days and today), at most a month; and as answered."""
+    today = midnight(call.now())
+    start = call.day(call.query.get("from"), today - timedelta(days=30), "from")
+    end = call.day(call.query.get("to"), today, "to") + timedelta(days=1)
     if end <= start:
         raise ZoomHTTPError(400, 300, "The end date must not be before the start date.")
     if end - start > timedelta(days=32):
@@ -30,25 +28,26 @@ def _window(call: Call) -> tuple[datetime, datetime, dict[str, str]]:
     return start, end, {"from": start.date().isoformat(), "to": (end - timedelta(days=1)).date().isoformat()}
 
 
-def _instances(call: Call, start: datetime | None = None, end: datetime | None = None) -> list[dict[str, Any]]:
-    state = state_of(call)
-    every = {**state.recordings, **state.past_meetings}.values()
+def _instances(call: Call, start: datetime | None = None, end: datetime | None = None) -> list[Record]:
+    """Past instances that started in start..end (either open), newest first."""
     chosen = [
         p
-        for p in every
-        if (start is None or start <= _at(p["start_time"])) and (end is None or _at(p["start_time"]) < end)
+        for p in call.state.instances().values()
+        if (start is None or start <= parse_time(p["start_time"]))
+        and (end is None or parse_time(p["start_time"]) < end)
     ]
     return sorted(chosen, key=lambda p: p["start_time"], reverse=True)
 
 
-def _host(call: Call, past: dict[str, Any]) -> dict[str, Any]:
-    found = state_of(call).users.get(past["host_id"])
+def _host(call: Call, past: Record) -> Record:
+    """The instance's host (blank names for a host no longer in the account)."""
+    found = call.state.users.get(past["host_id"])
     return found or {"first_name": "", "last_name": "", "email": ""}
 
 
-def _row(call: Call, past: dict[str, Any]) -> dict[str, Any]:
+def _row(call: Call, past: Record) -> Record:
     """One past meeting as the report APIs describe it."""
-    people = state_of(call).participants.get(past["uuid"], [])
+    people = call.state.participants.get(past["uuid"], [])
     host = _host(call, past)
     files = {f["file_type"] for f in past.get("recording_files") or []}
     return {
@@ -59,7 +58,7 @@ def _row(call: Call, past: dict[str, Any]) -> dict[str, Any]:
         "user_name": f"{host['first_name']} {host['last_name']}".strip(),
         "user_email": host["email"],
         "start_time": past["start_time"],
-        "end_time": iso(_at(past["start_time"]) + timedelta(minutes=int(past["duration"]))),
+        "end_time": iso(parse_time(past["start_time"]) + timedelta(minutes=int(past["duration"]))),
         "duration": int(past["duration"]),
         "total_minutes": sum(p["duration"] for p in people) // 60,
         "participants_count": len(people),
@@ -75,8 +74,8 @@ def _row(call: Call, past: dict[str, Any]) -> dict[str, Any]:
 
 def get_user_meetings_report(call: Call) -> Reply:
     """Meetings the user hosted or attended in the range, newest first."""
-    state = state_of(call)
-    user = state.user(call, call.params["userId"])
+    state = call.state
+    user = state.users.get_or_404(call.params["userId"])
     start, end, window = _window(call)
     rows = []
     for past in _instances(call, start, end):
@@ -91,12 +90,13 @@ def get_user_meetings_report(call: Call) -> Reply:
 
 
 def get_meeting_details_report(call: Call) -> Reply:
-    return 200, _row(call, state_of(call).past(call))
+    return 200, _row(call, call.state.past(call.params["meetingId"]))
 
 
 def get_meeting_participants_report(call: Call) -> Reply:
-    state = state_of(call)
-    past = state.past(call)
+    """A past instance's participants, with their user IDs as the report names them."""
+    state = call.state
+    past = state.past(call.params["meetingId"])
     rows = [
         {**p, "participant_user_id": p["id"], "id": p["id"], "customer_key": "", "bo_mtg_id": ""}
         for p in state.participants.get(past["uuid"], [])
@@ -104,20 +104,23 @@ def get_meeting_participants_report(call: Call) -> Reply:
     return 200, paginate(call, rows, "participants")
 
 
-def _answers(call: Call, store: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    past = state_of(call).past(call)
-    return past, getattr(state_of(call), store).get(past["uuid"], [])
+def _answers(call: Call, rows: dict[str, list[Record]]) -> tuple[Record, list[Record]]:
+    """The path's past instance and its rows (Q&A or poll answers)."""
+    past = call.state.past(call.params["meetingId"])
+    return past, rows.get(past["uuid"], [])
 
 
 def get_meeting_polls_report(call: Call) -> Reply:
-    past, rows = _answers(call, "past_polls")
+    """Poll answers per person, with first and last names split."""
+    past, rows = _answers(call, call.state.past_polls)
     people = [{**r, "first_name": r["name"].split(" ")[0], "last_name": r["name"].partition(" ")[2]} for r in rows]
     return 200, {"id": past["id"], "uuid": past["uuid"], "start_time": past["start_time"], "questions": people}
 
 
 def get_meeting_qa_report(call: Call) -> Reply:
-    past, rows = _answers(call, "past_qa")
-    users = {u["email"]: u["id"] for u in state_of(call).users.values()}
+    """Questions per asker, each with an ID, its answer and whether it was answered."""
+    past, rows = _answers(call, call.state.past_qa)
+    users = {u["email"]: u["id"] for u in call.state.users.values()}
     questions = [
         {
             "name": r["name"],
@@ -141,9 +144,9 @@ def get_meeting_qa_report(call: Call) -> Reply:
 
 def get_active_inactive_hosts_report(call: Call) -> Reply:
     """`type=active` (default): users who hosted in the range, with totals; `inactive`: everyone else."""
-    state = state_of(call)
+    state = call.state
     start, end, window = _window(call)
-    hosted: dict[str, list[dict[str, Any]]] = {}
+    hosted: dict[str, list[Record]] = {}
     for past in _instances(call, start, end):
         hosted.setdefault(past["host_id"], []).append(_row(call, past))
     kind = call.query.get("type") or "active"
@@ -173,7 +176,8 @@ def get_active_inactive_hosts_report(call: Call) -> Reply:
 
 
 def get_daily_usage_report(call: Call) -> Reply:
-    now = now_utc(call)
+    """Per day of `year`/`month` (default this month): meetings, participants, minutes."""
+    now = call.now()
     try:
         year = int(call.query.get("year") or now.year)
         month = int(call.query.get("month") or now.month)
@@ -197,6 +201,7 @@ def get_daily_usage_report(call: Call) -> Reply:
 
 
 def get_meeting_history_report(call: Call) -> Reply:
+    """Past meetings in the range, optionally those whose topic or ID contains `search_key`."""
     start, end, _ = _window(call)
     key = (call.query.get("search_key") or "").lower()
     rows = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from zoom_mcp.sandbox.app import Call, Reply
+from zoom_mcp.sandbox.engine.calls import Call, Reply
 
 _FORMATS = {
     "date-time": "2026-01-01T00:00:00Z",
@@ -70,6 +70,7 @@ def example(schema: dict[str, Any] | None, name: str = "") -> Any:
 
 
 def _json_type(value: Any) -> str:
+    """The JSON Schema type name of a Python value."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -78,6 +79,7 @@ def _json_type(value: Any) -> str:
 
 
 def _string(schema: dict[str, Any], name: str) -> str:
+    """A string the schema's format, pattern and lengths accept, named after its field where it can be."""
     text = _FORMATS.get(schema.get("format", ""), f"sandbox-{name}" if name else "sandbox")
     pattern = schema.get("pattern")
     if pattern and not re.search(pattern, text):  # e.g. an e-mail pattern on a plain string field
@@ -89,6 +91,7 @@ def _string(schema: dict[str, Any], name: str) -> str:
 
 
 def default_handler(call: Call) -> Reply:
+    """The operation's success status and, when Zoom documents an answer body, `example` of its schema."""
     op = call.op
     body = example(op.response_schema) if op.response_schema else None
     return op.success_status, body

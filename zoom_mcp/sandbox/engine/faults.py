@@ -24,6 +24,14 @@ from typing import Any
 FAULTS = ("status", "rate_limit", "delay", "drop", "refuse", "expired_token", "malformed")
 
 
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Category": "Light",
+    "X-RateLimit-Type": "QPS",
+    "X-RateLimit-Limit": "30",
+    "X-RateLimit-Remaining": "0",
+}
+
+
 class DroppedConnection(Exception):
     """The sandbox hung up mid-answer (mapped to the HTTP client's protocol error in-process)."""
 
@@ -34,6 +42,8 @@ class RefusedConnection(Exception):
 
 @dataclass
 class Fault:
+    """One rule of a plan: which fault, its parameters, which requests it matches and how often it fires."""
+
     fault: str
     status: int = 500
     retry_after: float = 1.0
@@ -51,6 +61,7 @@ class Fault:
             self.times = 1
 
     def matches(self, operation: str | None, method: str, rng: random.Random) -> bool:
+        """Whether this rule fires for a request to `operation` (None: no catalog route) by `method`."""
         if self.operation is not None and self.operation != operation:
             return False
         if self.method is not None and self.method.upper() != method:
@@ -59,9 +70,26 @@ class Fault:
             return self.fired < self.times
         return rng.random() < (self.share or 0.0)
 
+    def reply(self) -> tuple[int, Any, dict[str, str]]:
+        """The answer an answering fault gives (status, body, headers); `delay` and `drop` are the app's to act out."""
+        if self.fault == "rate_limit":
+            message = "You have reached the maximum per-second rate limit for this API."
+            return (
+                429,
+                {"code": 429, "message": message},
+                {"Retry-After": f"{self.retry_after:g}", **RATE_LIMIT_HEADERS},
+            )
+        if self.fault == "expired_token":
+            return 401, {"code": 124, "message": "Access token is expired."}, {}
+        if self.fault == "malformed":
+            return 200, b"<html><body>Bad gateway</body></html>", {"content-type": "text/html"}
+        return self.status, {"code": self.status, "message": f"Sandbox fault: HTTP {self.status}."}, {}
+
 
 @dataclass
 class FaultPlan:
+    """The rules in force, tried in order per API request; the random source behind `share` is seeded."""
+
     rules: list[Fault] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
 
@@ -79,14 +107,17 @@ class FaultPlan:
             raise ValueError(f"bad sandbox fault rule: {exc}") from exc
 
     def add(self, fault: str, **options: Any) -> Fault:
+        """Append a rule (see `Fault` for the options) and return it."""
         rule = Fault(fault, **options)
         self.rules.append(rule)
         return rule
 
     def clear(self) -> None:
+        """Remove every rule."""
         self.rules.clear()
 
     def pick(self, operation: str | None, method: str) -> Fault | None:
+        """The first rule that fires for this request (counting it as fired), or None."""
         for rule in self.rules:
             if rule.matches(operation, method, self.rng):
                 rule.fired += 1

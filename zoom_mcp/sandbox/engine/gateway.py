@@ -1,4 +1,7 @@
-"""Make answers speak the reference's field names, and check request bodies the way Zoom's gateway does.
+"""What Zoom's gateway does around every handler: check the request body, answer in the reference's fields.
+
+`answer` is the whole path of one call: `check_body`, then the operation's hand-written handler
+(or, without one, the unknown-ID check and the schema-shaped default), then `conform`.
 
 Handlers keep whatever bookkeeping they like in the state (trash, chat logs, create times);
 `conform` drops every field the operation's response schema does not name, so no sandbox-only
@@ -8,10 +11,14 @@ types, enums, lengths and ranges - the mistakes a caller actually makes - not fu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from zoom_mcp.sandbox.app import ZoomHTTPError
+from zoom_mcp.sandbox.engine.answers import default_handler, example
+from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
+from zoom_mcp.sandbox.engine.unknown_ids import check_path_ids
+from zoom_mcp.sandbox.state import Missing
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -21,6 +28,23 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,),
     "object": (dict,),
 }
+
+
+def answer(call: Call, handlers: Mapping[str, Handler]) -> Reply:
+    """The status and body for `call`; raises `ZoomHTTPError` for Zoom's error answers."""
+    check_body(call.op.body_schema, call.body)
+    handler = handlers.get(call.op.name)
+    try:
+        if handler is None:
+            check_path_ids(call)  # the default would answer any ID; Zoom answers unknown ones with 404
+        status, body = (handler or default_handler)(call)
+    except Missing as missing:
+        raise call.not_found(missing) from None
+    if status == 204:
+        return status, None
+    if 200 <= status < 300 and call.op.response_schema is not None:
+        body = conform(call.op.response_schema, body)
+    return status, body
 
 
 def conform(schema: dict[str, Any] | None, value: Any) -> Any:
@@ -37,7 +61,33 @@ def conform(schema: dict[str, Any] | None, value: Any) -> Any:
     return value
 
 
+def complete(schema: dict[str, Any] | None, value: Any) -> Any:
+    """`value` with every field `schema` requires (recursively) present: missing ones get the schema's example.
+
+    Stored records keep only what Zoom would know; a reply still has to satisfy the reference's `required`.
+    """
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict) and schema.get("properties"):
+        props = schema["properties"]
+        out = dict(value)
+        for name in schema.get("required") or []:
+            if out.get(name) is None and name in props:
+                out[name] = example(props[name], name)
+        return {k: complete(props.get(k), v) for k, v in out.items()}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [complete(schema["items"], item) for item in value]
+    return value
+
+
+def item_schema(call: Call, key: str) -> dict[str, Any] | None:
+    """The schema of one item of the list `key` in this operation's answer."""
+    schema = call.op.response_schema or {}
+    return ((schema.get("properties") or {}).get(key) or {}).get("items")
+
+
 def _is(kind: Any, value: Any) -> bool:
+    """Whether `value` has (one of) the JSON Schema type(s) `kind`; unknown types accept anything."""
     kinds = kind if isinstance(kind, list) else [kind]
     for k in kinds:
         if k == "null" and value is None:
@@ -53,6 +103,7 @@ def _is(kind: Any, value: Any) -> bool:
 
 
 def _problem(name: str, schema: dict[str, Any], value: Any) -> str | None:
+    """What is wrong with one top-level body field, in Zoom's words; None when nothing is."""
     kind = schema.get("type")
     if kind is not None and not _is(kind, value):
         return f"Invalid field: expected {kind if isinstance(kind, str) else ' or '.join(kind)}."

@@ -1,0 +1,20 @@
+"""The request log: one `RecordedRequest` per request the sandbox received, with what it answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request as the sandbox saw it: raw path, decoded path values, query, JSON body, the operation it hit."""
+
+    method: str
+    raw_path: str
+    path_params: dict[str, str]
+    query: dict[str, str]
+    json: Any
+    operation: str | None
+    status: int  # what the sandbox answered; 0 when it answered nothing (dropped or abandoned)
+    fault: str | None = None

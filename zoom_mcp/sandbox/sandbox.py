@@ -1,0 +1,100 @@
+"""The `Sandbox`: one fake Zoom account with its state, clock, tokens, request log and fault plan."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from zoom_mcp.api import Catalog, load_catalog
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
+from zoom_mcp.sandbox import identity
+from zoom_mcp.sandbox.engine.asgi import SandboxApp
+from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply
+from zoom_mcp.sandbox.engine.faults import FaultPlan
+from zoom_mcp.sandbox.engine.gateway import answer
+from zoom_mcp.sandbox.engine.log import RecordedRequest
+from zoom_mcp.sandbox.handlers import HANDLERS
+from zoom_mcp.sandbox.seed import seed as seed_state
+from zoom_mcp.sandbox.state import State
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    """The Server-to-Server app the sandbox's token endpoint accepts."""
+
+    account_id: str = identity.ACCOUNT_ID
+    client_id: str = identity.CLIENT_ID
+    client_secret: str = identity.CLIENT_SECRET
+
+
+SANDBOX_CREDENTIALS = SandboxCredentials()
+
+
+class Sandbox:
+    """An embedded, stateful fake of the Zoom API; `app` is its ASGI app."""
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        token_lifetime: int = 3599,
+        credentials: SandboxCredentials = SANDBOX_CREDENTIALS,
+        seed: bool = True,
+        scopes: Iterable[str] | None = None,
+        public_url: str = identity.ORIGIN,
+        extra_meetings: int = 0,
+        handlers: Mapping[str, Handler] = HANDLERS,
+    ) -> None:
+        """`clock` drives token expiry and the seeded dates; `seed=False` starts an empty account.
+
+        `public_url` is where the sandbox is reached, so its download URLs work (`serve` sets it to the
+        listening address); `extra_meetings` seeds that many more transcribed meetings, for benchmarks;
+        `handlers` replaces the hand-written behaviour (`{}`: every operation gets the default answer).
+        """
+        self.catalog = catalog or load_catalog()
+        self.clock = clock
+        self.token_lifetime = token_lifetime
+        self.credentials = credentials
+        self.handlers = handlers
+        self.state = State(public_url=public_url.rstrip("/"))
+        # Set to an origin (e.g. a second server) and downloads answer 302 to its /rec/storage/ with a signed
+        # URL, as Zoom sends them on to its storage host; the signing key is this sandbox's own.
+        self.download_redirect: str | None = None
+        self.download_key = secrets.token_bytes(16)
+        self.tokens: dict[str, float] = {}  # issued token -> expiry (the clock's `time()`)
+        # What issued tokens may do: every catalog scope unless `scopes` narrows it (doctor tests).
+        self.scopes = None if scopes is None else frozenset(scopes)
+        self.token_scopes: dict[str, frozenset[str]] = {}
+        self.requests: list[RecordedRequest] = []
+        self.token_requests = 0
+        self.faults = FaultPlan()
+        self.in_flight = 0  # requests the sandbox is still working on (delay faults)
+        self.abandoned = 0  # requests whose client went away before the answer
+        if seed:
+            seed_state(self.state, clock, extra_meetings=extra_meetings)
+        self.app = SandboxApp(self)
+
+    def handle(self, call: Call) -> Reply:
+        """The gateway's answer to one API call, by this sandbox's handlers (see `engine.gateway.answer`)."""
+        return answer(call, self.handlers)
+
+    def granted_scopes(self) -> frozenset[str]:
+        """The scopes issued tokens carry: every catalog scope, unless `scopes` narrowed them."""
+        if self.scopes is not None:
+            return self.scopes
+        return frozenset(scope for op in self.catalog for scope in (*op.scopes, *op.granular_scopes))
+
+    def mutating_requests(self) -> list[RecordedRequest]:
+        """The logged requests that could change something (every method but GET)."""
+        return [r for r in self.requests if r.method != "GET"]
+
+    def reset_log(self) -> None:
+        """Forget the logged requests and the token request count."""
+        self.requests.clear()
+        self.token_requests = 0
+
+    def expire_tokens(self) -> None:
+        """Invalidate every issued token (the static token stays valid)."""
+        self.tokens.clear()
