@@ -7,8 +7,8 @@ fields) and the rule it broke, so a model can fix all of them in one retry.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -78,12 +78,15 @@ def problems_in(schema: dict[str, Any], instance: Any) -> list[Problem]:
 
 def _describe(error: ValidationError) -> Problem:
     path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in error.absolute_path).replace(".[", "[")
-    kind, value, spec = error.validator, error.instance, error.validator_value
+    # jsonschema types these loosely (a schema may be a bool, a value unset): we only get here for
+    # errors of our own object schemas, whose keywords hold what the JSON Schema spec says.
+    kind, value, spec = error.validator, error.instance, cast(Any, error.validator_value)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
     if kind == "required":
         missing = error.message.split("'")[1]
         return Problem(f"{path}.{missing}" if path else missing, "is required")
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         unknown = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
         names = ", ".join(unknown)
         return Problem(path or names, f"unknown argument(s) {names}; valid: {', '.join(allowed)}")

@@ -109,4 +109,3 @@ def start(
                 f"{chosen.rp_id} (run the command with --public-url https://{chosen.rp_id} if that is where it works)"
             )
     return Ceremony(kind, store, rp, clock.monotonic() + ttl, clock, name=name, target=chosen)
-

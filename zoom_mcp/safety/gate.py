@@ -55,7 +55,12 @@ class Gate:
         lookup: Lookup,
         subject: str = "",
     ) -> Proceed | Stop:
-        where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
+        where: dict[str, Any] = {
+            "tool": op.name,
+            "method": request.method,
+            "path": request.path,
+            "arguments": arguments,
+        }
         if self.human is not None:
             if token is not None:  # under --confirm human only the page counts, never a token
                 self.audit.record("refused", **where, reason="token under --confirm human")

@@ -46,7 +46,12 @@ class HumanGate:
         subject: str,
     ) -> Proceed | Stop:
         """Proceed once this exact call was approved on its page; otherwise what to tell the client."""
-        where = {"tool": op.name, "method": request.method, "path": request.path, "arguments": arguments}
+        where: dict[str, Any] = {
+            "tool": op.name,
+            "method": request.method,
+            "path": request.path,
+            "arguments": arguments,
+        }
         if params is not None and params.request_state and params.input_responses:
             try:  # the modern round trip: the state proves this is the same call, not the decision
                 await self.tokens.redeem(params.request_state, op.name, arguments, subject)

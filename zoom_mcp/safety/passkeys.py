@@ -263,9 +263,7 @@ def verify_assertion(store: PasskeyStore, rp: RelyingParty, challenge: bytes, cr
     return passkey
 
 
-def verify_enrollment(
-    store: PasskeyStore, rp: RelyingParty, challenge: bytes, credential: str, name: str
-) -> Passkey:
+def verify_enrollment(store: PasskeyStore, rp: RelyingParty, challenge: bytes, credential: str, name: str) -> Passkey:
     """A new passkey from `navigator.credentials.create`, verified (user verification required), stored."""
     try:
         verified = verify_registration_response(

@@ -69,7 +69,7 @@ def build_app(
         custom_starlette_routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route(SSE_PATH, handle_sse, methods=["GET"]),
-            Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]
+            Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]  # the SDK types these as Route; starlette takes any route
             *_approval_routes(approvals, options),
         ],
     )
@@ -101,7 +101,7 @@ async def serve_http(app: SecurityMiddleware, options: HttpOptions) -> None:
             app.draining = True
 
     config = uvicorn.Config(
-        app,  # type: ignore[arg-type]
+        app,
         host=options.host,
         port=options.port,
         log_level="warning",

@@ -80,4 +80,3 @@ def routes(holder: list[Ceremony]) -> list[Route]:
         Route("/{kind}/{token}", show, methods=["GET"]),
         Route("/{kind}/{token}", post, methods=["POST"]),
     ]
-

@@ -89,4 +89,3 @@ async def ceremony(settings: Settings, store: PasskeyStore, kind: Kind, target: 
         return 1
     print(found.outcome, file=sys.stderr)
     return 0
-
