@@ -7,6 +7,7 @@ today's date or on real waiting.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from zoom_mcp.clock import Clock, FixedClock
 from zoom_mcp.sandbox import Sandbox
 
 CATALOG = load_catalog()
+EMPTY_CONFIG = tempfile.mkdtemp(prefix="zoom-mcp-tests-config-")  # stands in for ~/.config/zoom-mcp
 PINNED = "2026-06-17T15:04:05Z"  # the moment every test's clock starts at, unless a test pins its own
 
 
@@ -53,7 +55,8 @@ def sandbox_settings(env: Mapping[str, str] | None = None, **flags: Any) -> Sett
     The tests offer every toolset unless they say otherwise (pass `toolsets=None` for the default profile).
     """
     flags.setdefault("toolsets", "all")
-    return load(dict(env or {}), flags={"sandbox": True, **flags})
+    # The machine user's own sign-in, passkeys and spent tokens never take part.
+    return load({"ZOOM_MCP_CONFIG_DIR": EMPTY_CONFIG, **(env or {})}, flags={"sandbox": True, **flags})
 
 
 @asynccontextmanager

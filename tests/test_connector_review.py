@@ -21,6 +21,7 @@ import pytest
 from mcp import Client
 
 from tests.conftest import CATALOG, running
+from tests.test_approvals import enrolled_config
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tasks.tools import TASK_TOOLS
@@ -36,11 +37,12 @@ def safety_class(name: str) -> str:
 
 
 async def all_tools(clock: FixedClock, sandbox: Sandbox, **flags: Any) -> list[types.Tool]:
-    async with running(sandbox, clock, **flags) as app, Client(app.server) as client:
-        return (await client.list_tools()).tools
+    with enrolled_config() as env:  # --confirm human starts only with a passkey enrolled
+        async with running(sandbox, clock, env, **flags) as app, Client(app.server) as client:
+            return (await client.list_tools()).tools
 
 
-@pytest.mark.parametrize("confirm", ["destructive", "human"])  # the server's default and the bundle's
+@pytest.mark.parametrize("confirm", ["destructive", "human"])  # the default, and the mode for desktop use
 async def test_every_tool_meets_the_review_criteria(clock: FixedClock, sandbox: Sandbox, confirm: str) -> None:
     tools = await all_tools(clock, sandbox, toolsets="all", confirm=confirm)
     assert {t.name for t in tools} == {op.name for op in CATALOG} | set(TASK_TOOLS)  # every toolset is listed
