@@ -101,15 +101,27 @@ class Collection(dict[K, V]):
 
 
 class Users(Collection[str, Record]):
-    """The account's users by ID; `me` is the owner (seeded first), and an e-mail address works as well."""
+    """The account's users by ID; `me` is the user the request's token belongs to (`acting`: set by the engine
+    around each call), else the owner (seeded first); an e-mail address works as well."""
+
+    acting: str | None = None
 
     def get_or_404(self, key: object) -> Record:
+        if key == "me" and self.acting is not None and self.acting in self:
+            return self[self.acting]
         if key == "me" and self:
             return next(iter(self.values()))
         for user in self.values():
             if key in (user["id"], user["email"]):
                 return user
         raise self.kind.missing(key)
+
+
+def sees(users: Users, host_id: object) -> bool:
+    """Whether the acting user may see what `host_id` hosts: the owner (an admin) sees everything, a member
+    only their own (as Zoom answers a user-level app)."""
+    owner = next(iter(users), None)
+    return users.acting in (None, owner) or host_id == users.acting
 
 
 def find_or_404(items: Iterable[Record], kind: Kind, value: object, *keys: str) -> Record:
