@@ -4,6 +4,8 @@ test fixtures all build the server here, so the tests exercise what a user runs.
     settings -> credentials -> the shared Zoom client (real, or the in-process sandbox)
              -> inventory (what is listed, callable, readable) -> gate, audit, approvals
              -> task service (index) -> call pipeline -> MCP server
+Under --auth oauth (`signin`) the client's credential is each person's own Zoom grant, and the App also
+holds the authorization server the HTTP transport serves.
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from zoom_mcp.api import Catalog, load_catalog
-from zoom_mcp.app import credentials
+from zoom_mcp.app import credentials, signin
 from zoom_mcp.app.settings import Settings
 from zoom_mcp.client import BearerAuth, ServerToServerOAuth, UserOAuth, ZoomClient
 from zoom_mcp.client.download import AllowList, DownloadLimits
 from zoom_mcp.client.pacing import Pacer, parse_rates
+from zoom_mcp.client.people import GrantStore
 from zoom_mcp.client.retry import RetryPolicy
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from zoom_mcp.errors import ConfigError, ZoomCallError
-from zoom_mcp.inventory import EnabledToolsets, Inventory, Selection
+from zoom_mcp.inventory import EnabledToolsets, Inventories, Inventory, Selection
 from zoom_mcp.safety import (
     AuditLog,
     ConfirmationTokens,
@@ -44,11 +47,13 @@ from zoom_mcp.server.discovery import Discovery
 from zoom_mcp.server.pipeline import CallPipeline
 from zoom_mcp.server.server import ZoomServer
 from zoom_mcp.server.tool_specs import ToolSpecs
-from zoom_mcp.tasks.index import TranscriptIndex
+from zoom_mcp.tasks.index import Indexes, TranscriptIndex
 from zoom_mcp.tasks.service import TaskService
 
 if TYPE_CHECKING:
     from zoom_mcp.sandbox import Sandbox
+    from zoom_mcp.transport.oauth import OAuthServer
+    from zoom_mcp.transport.security import ASGIApp
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,9 @@ class App:
     audit: AuditLog
     approvals: Approvals | None  # --confirm human: whoever serves `server` also serves the approval pages
     server: ZoomServer
+    inventories: Inventories | None = None  # each person's under --auth oauth
+    oauth: OAuthServer | None = None  # --auth oauth: the authorization server the HTTP transport serves
+    sandbox_app: ASGIApp | None = None  # the in-process sandbox (its sign-in page, under --auth oauth)
 
 
 def clock_for(settings: Settings, *, sandbox: bool | None = None) -> Clock:
@@ -86,28 +94,37 @@ def build_client(
     *,
     sandbox: Sandbox | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
+    people: GrantStore | None = None,
 ) -> ZoomClient:
     """The one authenticated client of the process; in sandbox mode it reaches the fake in-process.
 
-    `sandbox` is a sandbox the caller owns (tests); `transport` replaces the network (tests).
+    `sandbox` is a sandbox the caller owns (tests); `transport` replaces the network (tests); `people`
+    (--auth oauth): each request carries the acting person's token from these grants.
     """
     try:
         rates = parse_rates(settings.rate_plan, settings.rate_limits)
     except ValueError as exc:
         raise ConfigError(f"ZOOM_MCP_RATE_PLAN / ZOOM_MCP_RATE_LIMITS: {exc}") from exc
-    found = credentials.resolve(settings)
+    found = credentials.Credentials("sandbox") if settings.sandbox else None
+    if found is None and people is None:
+        found = credentials.resolve(settings)
     base, token_url, hosts = settings.api_base_url.rstrip("/"), settings.oauth_token_url, settings.download_hosts
     auth: httpx2.Auth
-    if found.mode == "sandbox":
+    if people is not None:
+        auth = signin.people_auth(settings, people, clock, sandbox=settings.sandbox)
+    if found is not None and found.mode == "sandbox":
         # late: the sandbox loads only in sandbox mode
         from zoom_mcp.sandbox import identity
         from zoom_mcp.sandbox.transport import SandboxTransport
 
         base, token_url, hosts = identity.BASE_URL, identity.TOKEN_URL, (*hosts, identity.ORIGIN)
-        auth = ServerToServerOAuth(
-            identity.ACCOUNT_ID, identity.CLIENT_ID, identity.CLIENT_SECRET, token_url, clock=clock
-        )
+        if people is None:
+            auth = ServerToServerOAuth(
+                identity.ACCOUNT_ID, identity.CLIENT_ID, identity.CLIENT_SECRET, token_url, clock=clock
+            )
         transport = transport or SandboxTransport(sandbox or _sandbox_factory(settings, clock))
+    elif found is None:
+        pass  # --auth oauth: the people's auth above
     elif found.mode == "server_to_server":
         auth = ServerToServerOAuth(
             settings.account_id, settings.client_id, settings.client_secret, token_url, clock=clock
@@ -199,6 +216,7 @@ async def assemble(
     """The whole server over one shared client; the client and the index close when the block ends."""
     clock = clock or clock_for(settings)
     catalog = catalog or load_catalog()
+    signin.check(settings)
     selection = Selection(
         read_only=settings.read_only, toolsets=settings.toolsets, tools=settings.tools, dynamic=settings.dynamic
     )
@@ -212,29 +230,60 @@ async def assemble(
     approvals = human_approvals(settings, audit, clock) if confirm.human else None
     if approvals is not None and settings.open_approvals:
         approvals.on_created = _open_in_browser(approvals)
-    index = TranscriptIndex(settings.index)
+    index: TranscriptIndex | Indexes = Indexes(settings.index) if settings.oauth else TranscriptIndex(settings.index)
+    records = signin.records_for(settings, clock) if settings.oauth else None
+    grants = GrantStore(records) if records is not None else None
+    sandbox_app = None
+    if settings.sandbox and transport is None:
+        from zoom_mcp.sandbox.transport import SandboxTransport  # late: the sandbox loads only in sandbox mode
+
+        built = SandboxTransport(sandbox or _sandbox_factory(settings, clock))
+        transport, sandbox_app = built, built.asgi
+    oauth = None
     try:
-        async with build_client(settings, clock, sandbox=sandbox, transport=transport) as client:
-            if settings.hide_unauthorized:
+        async with build_client(settings, clock, sandbox=sandbox, transport=transport, people=grants) as client:
+            if settings.hide_unauthorized and not settings.oauth:  # under --auth oauth: each person's scopes
                 granted = await granted_scopes(client)
                 if granted is not None:
                     listed = len(inventory.tools())
                     inventory = Inventory.build(catalog, replace(selection, granted_scopes=granted))
                     log.info("--hide-unauthorized: %d tools hidden for missing scopes", listed - len(inventory.tools()))
+            inventories = Inventories(
+                catalog, inventory.selection, inventory, hide_unauthorized=settings.hide_unauthorized
+            )
             specs = ToolSpecs(confirm)
             tasks = TaskService(catalog, client, index, clock)
             gate = Gate(tokens, audit, approvals)
-            pipeline = CallPipeline(inventory, specs, client, tasks, gate, confirm, audit, clock)
+            pipeline = CallPipeline(inventories, specs, client, tasks, gate, confirm, audit, clock)
             discovery = None
             if settings.dynamic:
                 enabled = EnabledToolsets(idle=settings.session_idle_timeout, clock=clock)
-                discovery = Discovery(inventory, specs, pipeline, enabled)
-            server = ZoomServer(inventory, specs, pipeline, tasks, discovery=discovery, sandbox=settings.sandbox)
-            yield App(settings, clock, catalog, client, inventory, tasks, audit, approvals, server)
+                discovery = Discovery(inventories, specs, pipeline, enabled)
+            server = ZoomServer(inventories, specs, pipeline, tasks, discovery=discovery, sandbox=settings.sandbox)
+            if records is not None and grants is not None:
+                oauth = signin.oauth_server(settings, clock, client, records, grants)
+            yield App(
+                settings,
+                clock,
+                catalog,
+                client,
+                inventory,
+                tasks,
+                audit,
+                approvals,
+                server,
+                inventories,
+                oauth,
+                sandbox_app,
+            )
     finally:
         index.close()
         if isinstance(used, RedisUsedTokens | SqliteUsedTokens):
             await used.aclose()
+        if oauth is not None and oauth.issuer.fetcher is not None:
+            await oauth.issuer.fetcher.aclose()
+        if records is not None:
+            await records.aclose()
 
 
 def used_tokens(settings: Settings, clock: Clock) -> UsedTokens:

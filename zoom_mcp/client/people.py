@@ -16,14 +16,17 @@ from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import anyio
 import httpx2
 
 from zoom_mcp.client.auth import Token, UserOAuth
-from zoom_mcp.client.store import Records
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import LoginError, ZoomAuthError
+
+if TYPE_CHECKING:
+    from zoom_mcp.client.store import Records
 
 GRANT_TTL = 90 * 86400.0  # Zoom's refresh tokens last 90 days; each rotation starts the count again
 SIGN_IN_AGAIN = "disconnect zoom-mcp in your MCP client and connect again to sign in to Zoom"

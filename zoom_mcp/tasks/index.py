@@ -2,11 +2,14 @@
 
 Each transcript or chat file is parsed and indexed once, keyed by Zoom's file ID, so a repeated
 question over the same meetings downloads nothing. In memory by default; on disk (`--index PATH`)
-the file is created owner-only, since it holds meeting content.
+the file is created owner-only, since it holds meeting content. Under --auth oauth each person has an
+index of their own (`Indexes.of`: PATH for single-user mode, PATH with a hash of the person's Zoom user
+ID beside it for each person), so nobody searches or reads what was indexed for someone else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -150,6 +153,32 @@ class TranscriptIndex:
             (match, json.dumps(list(uuids))),
         ).fetchall()
         return [row[0] for row in rows]
+
+
+class Indexes:
+    """One index per person (`""`: single-user mode), opened at its first use and closed together."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path else None
+        self._open: dict[str, TranscriptIndex] = {}
+
+    def of(self, person: str) -> TranscriptIndex:
+        found = self._open.get(person)
+        if found is None:
+            found = self._open[person] = TranscriptIndex(self.path_of(person))
+        return found
+
+    def path_of(self, person: str) -> Path | None:
+        """Where a person's index lives: PATH itself for single-user mode, else PATH.<hash of the user ID>."""
+        if self.path is None or not person:
+            return self.path
+        tag = hashlib.sha256(person.encode()).hexdigest()[:16]
+        return self.path.with_name(f"{self.path.name}.{tag}")
+
+    def close(self) -> None:
+        for index in self._open.values():
+            index.close()
+        self._open.clear()
 
 
 def _owner_only(path: Path) -> None:

@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import anyio
 
-from zoom_mcp.app.assemble import assemble
+from zoom_mcp.app import signin
+from zoom_mcp.app.assemble import App, assemble
 from zoom_mcp.app.settings import Settings
 from zoom_mcp.errors import ConfigError
 from zoom_mcp.transport.security import is_loopback
+
+if TYPE_CHECKING:
+    from zoom_mcp.transport import HttpOptions, HttpSecurity, SecurityMiddleware
+    from zoom_mcp.transport.security import ASGIApp, Receive, Scope, Send
 
 SANDBOX_BANNER = "zoom-mcp: SANDBOX MODE - serving the embedded fake Zoom; all data is made up."
 
 
 def check_bind(settings: Settings) -> None:
-    """Refuse a public bind without a bearer token: anyone who could reach the port would act on Zoom. And
-    under --confirm human, a public bind needs --public-url: the pages must be at an https origin people
-    reach, since passkeys work only there (http://0.0.0.0:8000 is neither reachable nor a secure context)."""
+    """Refuse a public bind without a bearer token or --auth oauth: anyone who could reach the port would act
+    on Zoom. Under --auth oauth, and under --confirm human, a public bind needs --public-url: the pages must
+    be at an https origin people reach (passkeys work only there; http://0.0.0.0:8000 is neither reachable
+    nor a secure context), and it is the issuer and resource the OAuth clients see."""
+    signin.check(settings)
     if settings.transport == "stdio" or is_loopback(settings.host):
         return
-    if not settings.auth_token:
+    if settings.oauth and not settings.public_url:
+        raise ConfigError(
+            f"--auth oauth on {settings.host} needs --public-url (ZOOM_MCP_PUBLIC_URL): the https:// address "
+            "people and MCP clients reach this server at, behind TLS (see docs/deployment.md)"
+        )
+    if not settings.auth_token and not settings.oauth:
         raise ConfigError(
             f"Refusing to serve on {settings.host}: beyond loopback, anyone who can reach the port could act on the "
             "Zoom account. Set a bearer token (ZOOM_MCP_AUTH_TOKEN or --auth-token-file) that every client "
@@ -58,10 +71,43 @@ async def serve_stdio(settings: Settings) -> None:
             await app.server.run(read, write, app.server.create_initialization_options())
 
 
-async def serve_http(settings: Settings) -> None:
-    # late: only the transport that runs is imported (starlette, uvicorn)
-    from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app, serve_http
-    from zoom_mcp.transport.security import DEFAULT_ORIGINS
+def http_app_of(app: App, options: HttpOptions, security: HttpSecurity) -> SecurityMiddleware:
+    """The HTTP app of an assembled server: MCP, the approval pages, and under --auth oauth the
+    authorization server (with the in-process sandbox's Zoom sign-in page, in sandbox mode)."""
+    from zoom_mcp.transport import build_app  # late: only the transport that runs is imported
+
+    extra = []
+    if app.oauth is not None and app.sandbox_app is not None:
+        from starlette.routing import Route  # late: as above
+
+        extra.append(Route(signin.SANDBOX_AUTHORIZE_PATH, SandboxSignIn(app.sandbox_app), methods=["GET"]))
+    return build_app(
+        app.server,
+        options,
+        security,
+        approvals=app.approvals,
+        sandbox=app.settings.sandbox,
+        oauth=app.oauth,
+        extra_routes=extra,
+    )
+
+
+class SandboxSignIn:
+    """The in-process sandbox's Zoom sign-in page (its `GET /oauth/authorize`), at this server's own origin
+    (an ASGI app, not a function: starlette routes a plain function as a request handler)."""
+
+    def __init__(self, sandbox_app: ASGIApp) -> None:
+        self.sandbox_app = sandbox_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        page = {**scope, "path": "/oauth/authorize", "raw_path": b"/oauth/authorize"}
+        await self.sandbox_app(page, receive, send)
+
+
+def http_options(settings: Settings) -> tuple[HttpOptions, HttpSecurity]:
+    """How the HTTP transports listen, and the protections in front of every route."""
+    from zoom_mcp.transport import HttpOptions, HttpSecurity  # late: only the transport that runs is imported
+    from zoom_mcp.transport.security import DEFAULT_ORIGINS  # late: as above
 
     options = HttpOptions(settings.host, settings.port, settings.stateless, settings.session_idle_timeout)
     public = urlsplit(settings.public_url) if settings.public_url else None
@@ -73,9 +119,16 @@ async def serve_http(settings: Settings) -> None:
         allowed_hosts=(public.hostname or "",) if public else (),
         max_body_bytes=settings.max_body_bytes,
     )
+    return options, security
+
+
+async def serve_http(settings: Settings) -> None:
+    from zoom_mcp.transport import serve_http  # late: only the transport that runs is imported (uvicorn)
+
+    options, security = http_options(settings)
     async with assemble(settings) as app:
-        http_app = build_app(app.server, options, security, approvals=app.approvals, sandbox=settings.sandbox)
-        where = f"http://{settings.host}:{settings.port}"
+        http_app = http_app_of(app, options, security)
+        where = signin.base_url(settings) if settings.oauth else f"http://{settings.host}:{settings.port}"
         path = "/sse" if settings.transport == "sse" else "/mcp"
         print(
             f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz)"
