@@ -21,7 +21,7 @@ import anyio
 import httpx2
 import uvicorn
 from mcp import Client
-from mcp.client.auth import OAuthClientProvider, TokenStorage
+from mcp.client.auth import OAuthClientProvider, PKCEParameters, TokenStorage
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 from pydantic import AnyUrl
@@ -205,3 +205,86 @@ async def connected(served: Served, auth: httpx2.Auth, mode: str = "auto") -> As
         Client(streamable_http_client(served.mcp_url, http_client=http), mode=mode) as client,
     ):
         yield client
+
+
+# --- the protocol by hand, for the tests that break its rules ------------------------------------------------
+
+
+@dataclass
+class RawClient:
+    """An OAuth client spoken by hand (no SDK): registers, builds /authorize URLs, exchanges and refreshes."""
+
+    served: Served
+    client_id: str = ""
+    redirect_uri: str = CLIENT_REDIRECT
+    http: httpx2.AsyncClient = field(default_factory=lambda: httpx2.AsyncClient(timeout=30))
+
+    async def register(self, **metadata: Any) -> httpx2.Response:
+        body = {
+            "client_name": "hand-made client",
+            "redirect_uris": [self.redirect_uri],
+            "token_endpoint_auth_method": "none",
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            **metadata,
+        }
+        answer = await self.http.post(f"{self.served.base}/register", json=body)
+        if answer.status_code == 201:
+            self.client_id = answer.json()["client_id"]
+        return answer
+
+    def authorize_url(self, challenge: str, state: str = "s-1", **extra: str) -> str:
+        query = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": state,
+            "resource": self.served.mcp_url,
+            **extra,
+        }
+        return f"{self.served.base}/authorize?{httpx2.QueryParams({k: v for k, v in query.items() if v})}"
+
+    async def token(self, **form: str) -> httpx2.Response:
+        return await self.http.post(f"{self.served.base}/token", data={"client_id": self.client_id, **form})
+
+    async def exchange(self, code: str, verifier: str, **extra: str) -> httpx2.Response:
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri}
+        return await self.token(**{**form, "code_verifier": verifier, **extra})
+
+    async def refresh(self, refresh_token: str, **extra: str) -> httpx2.Response:
+        return await self.token(grant_type="refresh_token", refresh_token=refresh_token, **extra)
+
+    async def mcp(
+        self, access_token: str | None, body: dict[str, Any] | None = None, **headers: str
+    ) -> httpx2.Response:
+        """One JSON-RPC POST to /mcp with this bearer token (an initialize unless `body` says otherwise)."""
+        message = body or {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        }
+        sent = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json", **headers}
+        if access_token:
+            sent["Authorization"] = f"Bearer {access_token}"
+        return await self.http.post(self.served.mcp_url, json=message, headers=sent)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+async def signed_in_tokens(served: Served, user: str, **extra: str) -> tuple[RawClient, Browser, dict[str, Any]]:
+    """A hand-made client registered by DCR, its person signed in as `user`: the token answer."""
+    client, person = RawClient(served), Browser()
+    assert (await client.register()).status_code == 201
+    pkce = PKCEParameters.generate()
+    landed = await person.sign_in(client.authorize_url(pkce.code_challenge, **extra), user)
+    answer = await client.exchange(code_of(landed).code, pkce.code_verifier)
+    assert answer.status_code == 200, answer.text
+    return client, person, answer.json()

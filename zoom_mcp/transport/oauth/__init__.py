@@ -22,7 +22,9 @@ from dataclasses import dataclass
 
 from mcp.server.auth.handlers.metadata import MetadataHandler
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend, RequireAuthMiddleware
+from mcp.server.auth.middleware.client_auth import AuthenticationError, ClientAuthenticator
 from mcp.server.auth.routes import (
+    REVOCATION_PATH,
     build_metadata,
     build_resource_metadata_url,
     cors_middleware,
@@ -33,6 +35,8 @@ from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOption
 from pydantic import AnyHttpUrl, ConfigDict, TypeAdapter
 from starlette.authentication import UnauthenticatedUser
 from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from zoom_mcp.transport.oauth.issuer import READ, SCOPES, Issuer
@@ -65,8 +69,12 @@ class OAuthServer:
         routes = [
             r
             for r in create_auth_routes(self.issuer, issuer_url, None, registration, revocation)
-            if r.path != METADATA_PATH
+            if r.path not in (METADATA_PATH, REVOCATION_PATH)
         ]
+        revoke = Revocation(self.issuer)
+        routes.append(
+            Route(REVOCATION_PATH, cors_middleware(revoke.handle, ["POST", "OPTIONS"]), methods=["POST", "OPTIONS"])
+        )
         metadata = build_metadata(issuer_url, None, registration, revocation)
         metadata.token_endpoint_auth_methods_supported = ["none", "client_secret_post", "client_secret_basic"]
         metadata.revocation_endpoint_auth_methods_supported = ["none", "client_secret_post", "client_secret_basic"]
@@ -87,6 +95,30 @@ class OAuthServer:
         return AuthenticationMiddleware(
             Guard(app, self.issuer.config.resources), backend=BearerAuthBackend(self.issuer)
         )
+
+
+class Revocation:
+    """RFC 7009 revocation. The SDK's handler requires a `client_secret` field even from a public client,
+    which RFC 7009 never sends; this one takes the same steps (the SDK's client authentication, then the
+    provider's loaders and `revoke_token`) without it. An unknown token is answered 200, as the RFC says."""
+
+    def __init__(self, issuer: Issuer) -> None:
+        self.issuer = issuer
+        self.clients = ClientAuthenticator(issuer)
+
+    async def handle(self, request: Request) -> Response:
+        no_store = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        try:
+            client = await self.clients.authenticate_request(request)
+        except AuthenticationError as exc:
+            return JSONResponse({"error": "invalid_client", "error_description": exc.message}, 401, no_store)
+        token = (await request.form()).get("token")
+        if not isinstance(token, str) or not token:
+            return JSONResponse({"error": "invalid_request", "error_description": "token is required"}, 400, no_store)
+        found = await self.issuer.load_access_token(token) or await self.issuer.load_refresh_token(client, token)
+        if found is not None and found.client_id == client.client_id:
+            await self.issuer.revoke_token(found)
+        return Response(status_code=200, headers=no_store)
 
 
 class Guard:
