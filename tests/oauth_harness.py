@@ -164,7 +164,7 @@ def code_of(url: str) -> AuthorizationCodeResult:
 
 def sdk_provider(
     served: Served,
-    person: Browser,
+    person: Browser | None,
     user: str,
     *,
     storage: MemoryTokens | None = None,
@@ -176,6 +176,7 @@ def sdk_provider(
     landed: list[str] = []
 
     async def open_browser(url: str) -> None:
+        assert person is not None, "a browser to sign in with"
         landed.append(await person.sign_in(url, user, write=write))
 
     async def wait_for_callback() -> AuthorizationCodeResult:

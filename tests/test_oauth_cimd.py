@@ -28,8 +28,9 @@ REDIRECT = "http://127.0.0.1:9/callback"
 class Documents:
     """An HTTPS site publishing client ID metadata documents, good and bad; it counts what was asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, redirect: str = REDIRECT) -> None:
         self.port = 0
+        self.redirect = redirect  # the client's redirect URI its documents list
         self.hits: list[str] = []
 
     def url(self, path: str) -> str:
@@ -39,7 +40,7 @@ class Documents:
         return {
             "client_id": self.url(path),
             "client_name": "Example Desktop",
-            "redirect_uris": [REDIRECT],
+            "redirect_uris": [self.redirect],
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "token_endpoint_auth_method": "none",
