@@ -30,6 +30,7 @@ from tests.conftest import CATALOG, sandbox_settings
 from tests.http_server import free_port
 from zoom_mcp.app.assemble import App, assemble
 from zoom_mcp.app.commands.serve import http_app_of, http_options
+from zoom_mcp.app.settings import load
 from zoom_mcp.clock import Clock
 from zoom_mcp.sandbox import Sandbox
 
@@ -48,11 +49,16 @@ class Served:
 
 @asynccontextmanager
 async def serving(
-    sandbox: Sandbox, clock: Clock, env: Mapping[str, str] | None = None, **flags: Any
+    sandbox: Sandbox | None, clock: Clock, env: Mapping[str, str] | None = None, **flags: Any
 ) -> AsyncIterator[Served]:
-    """The OAuth server on a free loopback port until the block ends."""
+    """The OAuth server on a free loopback port until the block ends: over this in-process sandbox, or
+    (`sandbox=None`) over whatever Zoom the environment names, as a deployment is configured."""
     port = free_port()
-    settings = sandbox_settings(env, transport="http", auth="oauth", port=str(port), **flags)
+    if sandbox is not None:
+        settings = sandbox_settings(env, transport="http", auth="oauth", port=str(port), **flags)
+    else:
+        flags.setdefault("toolsets", "all")
+        settings = load(dict(env or {}), flags={"transport": "http", "auth": "oauth", "port": str(port), **flags})
     options, security = http_options(settings)
     async with assemble(settings, clock=clock, catalog=CATALOG, sandbox=sandbox) as app:
         asgi = http_app_of(app, options, security)

@@ -5,14 +5,23 @@ that person; two people with different Zoom scopes see different tools and their
 from __future__ import annotations
 
 import json
+import re
+import stat
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
+from tests.conftest import PINNED
+from tests.http_sandbox import serve_sandbox
 from tests.oauth_harness import Browser, connected, sdk_provider, serving
+from zoom_mcp.app.commands.serve import check_bind
+from zoom_mcp.app.settings import load
 from zoom_mcp.clock import FixedClock
-from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.errors import ConfigError
+from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 from zoom_mcp.sandbox.fixtures.account import BUDGET_UUID, CUSTOMER_UUID
-from zoom_mcp.sandbox.fixtures.people import OWNER_EMAIL, OWNER_ID, SAM_ID
+from zoom_mcp.sandbox.fixtures.people import OWNER_EMAIL, OWNER_ID, SAM_EMAIL, SAM_ID
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +53,7 @@ async def test_dcr_sign_in_then_tools_as_the_person(sandbox: Sandbox, clock: Fix
         await sam.aclose()
 
 
-async def test_the_audit_log_names_the_person(sandbox: Sandbox, clock: FixedClock, tmp_path) -> None:
+async def test_the_audit_log_names_the_person(sandbox: Sandbox, clock: FixedClock, tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     async with serving(sandbox, clock, audit_log=str(log)) as served:
         alex = Browser()
@@ -54,3 +63,58 @@ async def test_the_audit_log_names_the_person(sandbox: Sandbox, clock: FixedCloc
         await alex.aclose()
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert entries and all(e["person"] == OWNER_ID and e["email"] == OWNER_EMAIL for e in entries)
+
+
+async def test_a_deployment_against_zoom_over_http(tmp_path: Path) -> None:
+    """Not the in-process sandbox: Zoom is a server the browser and the server reach over HTTP (`zoom-mcp
+    sandbox`, standing in for zoom.us), the General app's credentials and a sealing key come from the
+    environment, and the sign-ins are kept in the config directory's owner-only SQLite file, sealed."""
+    clock = FixedClock(PINNED)
+    zoom = Sandbox(clock=clock)
+    with serve_sandbox(zoom) as origin:
+        env = {
+            "ZOOM_CLIENT_ID": SANDBOX_CREDENTIALS.client_id,
+            "ZOOM_CLIENT_SECRET": SANDBOX_CREDENTIALS.client_secret,
+            "ZOOM_OAUTH_AUTHORIZE_URL": f"{origin}/oauth/authorize",
+            "ZOOM_OAUTH_TOKEN_URL": f"{origin}/oauth/token",
+            "ZOOM_API_BASE_URL": f"{origin}/v2",
+            "ZOOM_MCP_DOWNLOAD_HOSTS": f"zoom.us,{origin}",
+            "ZOOM_MCP_OAUTH_KEY": Fernet.generate_key().decode(),
+            "ZOOM_MCP_CONFIG_DIR": str(tmp_path),
+        }
+        async with serving(None, clock, env) as served:
+            sam = Browser()
+            async with connected(served, sdk_provider(served, sam, SAM_ID)) as client:
+                found = await client.call_tool("search_recordings", {"query": "pricing"})
+                assert not found.is_error
+                me = await client.call_tool("list_user_meetings", {"userId": "me"})
+                assert not me.is_error
+            await sam.aclose()
+    store = tmp_path / "oauth.sqlite3"
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600
+    raw = store.read_bytes()
+    refresh_tokens = zoom.app.user_oauth.refresh_tokens
+    assert refresh_tokens and not any(t.encode() in raw for t in refresh_tokens)  # Zoom's tokens: sealed
+    assert SAM_EMAIL.encode() not in raw  # nor who signed in
+
+
+@pytest.mark.parametrize(
+    ("env", "flags", "message"),
+    [
+        ({}, {"transport": "stdio"}, "--transport http"),
+        ({"ZOOM_MCP_AUTH_TOKEN": "t"}, {}, "replaces the static bearer token"),
+        ({"ZOOM_CLIENT_ID": "id"}, {}, "ZOOM_CLIENT_SECRET"),
+        ({"ZOOM_CLIENT_ID": "id", "ZOOM_CLIENT_SECRET": "s"}, {}, "ZOOM_MCP_OAUTH_KEY"),
+        ({"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "id", "ZOOM_CLIENT_SECRET": "s"}, {}, "General"),
+        (
+            {"ZOOM_CLIENT_ID": "id", "ZOOM_CLIENT_SECRET": "s", "ZOOM_MCP_OAUTH_KEY": "k"},
+            {"host": "0.0.0.0"},
+            "--public-url",
+        ),
+        ({"ZOOM_MCP_PUBLIC_URL": "https://mcp.example.com/zoom"}, {"sandbox": True}, "without a path"),
+    ],
+)
+def test_what_oauth_cannot_start_with(env: dict[str, str], flags: dict[str, object], message: str) -> None:
+    settings = load(env, flags={"transport": "http", "auth": "oauth", **flags})
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_bind(settings)
