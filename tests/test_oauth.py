@@ -95,7 +95,7 @@ async def test_a_deployment_against_zoom_over_http(tmp_path: Path) -> None:
     raw = store.read_bytes()
     refresh_tokens = zoom.app.user_oauth.refresh_tokens
     assert refresh_tokens and not any(t.encode() in raw for t in refresh_tokens)  # Zoom's tokens: sealed
-    assert SAM_EMAIL.encode() not in raw  # nor who signed in
+    assert SAM_EMAIL.encode() not in raw and SAM_ID.encode() not in raw  # nor who signed in
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ each rotated refresh token is stored before the new access token is used.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -72,15 +73,20 @@ class ZoomGrant:
 
 
 class GrantStore:
-    """Each person's Zoom grant, sealed (see `store`); one record per person, replaced by a new sign-in."""
+    """Each person's Zoom grant, sealed (see `store`); one record per person, replaced by a new sign-in,
+    and named by a hash of the person's Zoom user ID (the store shows nobody's ID)."""
 
     KIND = "zoom-grant"
 
     def __init__(self, records: Records) -> None:
         self.records = records
 
+    @staticmethod
+    def key(person: str) -> str:
+        return hashlib.sha256(f"zoom-grant:{person}".encode()).hexdigest()
+
     async def load(self, person: str) -> ZoomGrant | None:
-        found = await self.records.get(self.KIND, person)
+        found = await self.records.get(self.KIND, self.key(person))
         if found is None:
             return None
         return ZoomGrant(found["person"], found["email"], found["refresh_token"], tuple(found["scopes"]))
@@ -92,10 +98,10 @@ class GrantStore:
             "refresh_token": grant.refresh_token,
             "scopes": list(grant.scopes),
         }
-        await self.records.put(self.KIND, grant.person, record, GRANT_TTL)
+        await self.records.put(self.KIND, self.key(grant.person), record, GRANT_TTL)
 
     async def delete(self, person: str) -> None:
-        await self.records.delete(self.KIND, person)
+        await self.records.delete(self.KIND, self.key(person))
 
 
 class PersonOAuth(UserOAuth):
