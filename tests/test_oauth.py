@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from mcp import Client
+from mcp.client.sse import sse_client
 
 from tests.conftest import PINNED
 from tests.http_sandbox import serve_sandbox
-from tests.oauth_harness import Browser, connected, sdk_provider, serving
+from tests.oauth_harness import Browser, connected, sdk_provider, serving, signed_in_tokens
 from zoom_mcp.app.commands.serve import check_bind
 from zoom_mcp.app.settings import load
 from zoom_mcp.clock import FixedClock
@@ -118,3 +120,43 @@ def test_what_oauth_cannot_start_with(env: dict[str, str], flags: dict[str, obje
     settings = load(env, flags={"transport": "http", "auth": "oauth", **flags})
     with pytest.raises(ConfigError, match=re.escape(message)):
         check_bind(settings)
+
+
+async def test_sse_signs_in_for_its_own_endpoint(sandbox: Sandbox, clock: FixedClock) -> None:
+    """The SSE transport is its own resource: its 401 points at its own metadata, and the SDK's client signs
+    in for it; a token for /mcp is not one for /sse."""
+    async with serving(sandbox, clock) as served:
+        sam = Browser()
+        bare = await sam.get(f"{served.base}/sse")
+        assert bare.status_code == 401
+        assert f"{served.base}/.well-known/oauth-protected-resource/sse" in bare.headers["www-authenticate"]
+        provider = sdk_provider(served, sam, SAM_ID)
+        provider.context.server_url = f"{served.base}/sse"
+        async with Client(sse_client(f"{served.base}/sse", auth=provider), mode="legacy") as client:
+            me = await client.call_tool("list_user_meetings", {"userId": "me"})
+            assert not me.is_error
+        _, person, tokens = await signed_in_tokens(served, SAM_ID)
+        stream = await person.request(
+            "GET", f"{served.base}/sse", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+        )
+        assert stream.status_code == 401
+        await person.aclose()
+        await sam.aclose()
+
+
+async def test_dynamic_discovery_finds_only_what_the_person_may_use(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with serving(sandbox, clock, dynamic=True, hide_unauthorized=True) as served:
+        alex, sam = Browser(), Browser()
+        async with (
+            connected(served, sdk_provider(served, alex, OWNER_ID)) as as_alex,
+            connected(served, sdk_provider(served, sam, SAM_ID)) as as_sam,
+        ):
+            query = {"query": "list webinars", "limit": 20}
+            for_alex = (await as_alex.call_tool("search_tools", query)).structured_content or {}
+            for_sam = (await as_sam.call_tool("search_tools", query)).structured_content or {}
+            assert "list_webinars" in {t["name"] for t in for_alex["tools"]}
+            assert "list_webinars" not in {t["name"] for t in for_sam["tools"]}
+            refused = await as_sam.call_tool("call_tool", {"name": "list_webinars", "arguments": {"userId": "me"}})
+            assert refused.is_error and "webinar" in refused.content[0].text
+        await alex.aclose()
+        await sam.aclose()
