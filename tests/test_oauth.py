@@ -160,3 +160,14 @@ async def test_dynamic_discovery_finds_only_what_the_person_may_use(sandbox: San
             assert refused.is_error and "webinar" in refused.content[0].text
         await alex.aclose()
         await sam.aclose()
+
+
+async def test_without_hide_unauthorized_zoom_refuses_naming_the_scope(sandbox: Sandbox, clock: FixedClock) -> None:
+    async with serving(sandbox, clock) as served:
+        sam = Browser()
+        async with connected(served, sdk_provider(served, sam, SAM_ID)) as client:
+            assert "list_webinars" in {t.name for t in (await client.list_tools()).tools}  # listed for everyone
+            refused = await client.call_tool("list_webinars", {"userId": "me"})
+            assert refused.is_error and "does not contain scopes" in refused.content[0].text
+            assert "webinar:read" in refused.content[0].text
+        await sam.aclose()

@@ -125,3 +125,17 @@ async def test_one_pool_each_request_with_the_acting_persons_token() -> None:
             await client.call(op, {"userId": "me"})
         with acting_as(Person("someone-else")), pytest.raises(ZoomAuthError, match="not signed in"):
             await client.call(op, {"userId": "me"})
+
+
+async def test_a_sign_in_zoom_no_longer_refreshes_says_how_to_sign_in_again() -> None:
+    clock = FixedClock("2026-06-17T15:04:05Z")
+    sandbox = Sandbox(clock=clock)
+    client, _ = people_client(sandbox, clock)
+    async with client:
+        sam = await sign_in(client, sandbox, SAM_ID)
+        sandbox.expire_tokens()
+        sandbox.app.user_oauth.refresh_tokens.clear()  # the app was removed in Zoom: the grant is dead
+        op = CATALOG.get("list_user_meetings")
+        assert op is not None
+        with acting_as(sam), pytest.raises(ZoomAuthError, match="connect again to sign in"):
+            await client.call(op, {"userId": "me"})
