@@ -43,16 +43,15 @@ def serve(settings: Settings) -> int:
 
 
 async def serve_stdio(settings: Settings) -> None:
-    # late: only the transport that runs is imported (the approval server brings uvicorn)
-    from mcp.server.stdio import stdio_server
-
-    from zoom_mcp.transport.approval_server import approval_server
+    from mcp.server.stdio import stdio_server  # late: only the transport that runs is imported
 
     async with assemble(settings) as app:
         if app.approvals is None:
             async with stdio_server() as (read, write):
                 await app.server.run(read, write, app.server.create_initialization_options())
             return
+        from zoom_mcp.transport.approval_server import approval_server  # late: uvicorn, for --confirm human only
+
         # Nothing about the pages is printed: their address reaches the person in the tool result or the client.
         async with approval_server(app.approvals), stdio_server() as (read, write):
             await app.server.run(read, write, app.server.create_initialization_options())
@@ -60,8 +59,8 @@ async def serve_stdio(settings: Settings) -> None:
 
 async def serve_http(settings: Settings) -> None:
     # late: only the transport that runs is imported (starlette, uvicorn)
-    from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app, serve_http
-    from zoom_mcp.transport.security import DEFAULT_ORIGINS
+    from zoom_mcp.transport.http import HttpOptions, build_app, serve_http
+    from zoom_mcp.transport.security import DEFAULT_ORIGINS, HttpSecurity
 
     options = HttpOptions(settings.host, settings.port, settings.stateless, settings.session_idle_timeout)
     public = urlsplit(settings.public_url) if settings.public_url else None
