@@ -464,6 +464,88 @@ async def test_reports_come_from_past_meetings(client: httpx2.AsyncClient, sb: S
     assert [h["meeting_uuid"] for h in history["history_meetings"]] == [s.BUDGET_UUID]
 
 
+# --- 7. live streams, in-meeting apps, RTMS, a TSP user's dial-in page ------------------------------------------
+
+
+async def test_meeting_livestream_is_set_then_started_changed_and_stopped(
+    client: httpx2.AsyncClient, sb: Sandbox
+) -> None:
+    live = s.LIVE_MEETING_ID
+    stream = {"stream_url": "rtmp://s.example.com/a", "stream_key": "k-1", "page_url": "https://s.example.com/a"}
+    await call(client, "update_meeting_livestream", {"meetingId": live, **stream})
+    assert await call(client, "get_meeting_livestream", {"meetingId": str(live)}) == stream
+    await call(client, "update_meeting_livestream", {"meetingId": live, **stream, "resolution": "1080p"})
+    assert (await call(client, "get_meeting_livestream", {"meetingId": str(live)}))["resolution"] == "1080p"
+
+    status = "update_meeting_livestream_status"
+    early = await call(
+        client, status, {"meetingId": live, "action": "mode", "settings": {"layout": "gallery_view"}}, 400
+    )
+    assert early["code"] == 300 and "not being live streamed" in early["message"]
+    await call(client, status, {"meetingId": live, "action": "start"})
+    assert sb.state.live[live]["livestream"] == {
+        "status": "started",
+        "stream_url": stream["stream_url"],
+        "settings": {},
+    }
+    await call(client, status, {"meetingId": live, "action": "mode", "settings": {"layout": "speaker_view"}})
+    assert sb.state.live[live]["livestream"]["settings"] == {"layout": "speaker_view"}
+    await call(client, status, {"meetingId": live, "action": "stop"})
+    assert sb.state.live[live]["livestream"]["status"] == "stopped"
+    scheduled = s.SCHEDULED_MEETING_ID
+    not_live = await call(client, status, {"meetingId": scheduled, "action": "start"}, 400)
+    assert not_live == {"code": 4927, "message": f"Meeting {scheduled} has not started."}
+    await call(client, status, {"meetingId": 12345678901, "action": "start"}, 404)
+
+
+async def test_meeting_apps_open_at_most_three_and_not_once_started(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    meeting = s.SCHEDULED_MEETING_ID
+    added = await call(client, "add_meeting_app", {"meetingId": meeting})
+    assert added["start_time"] == sb.state.meetings[meeting]["start_time"] and added["app_id"] == "sandbox-client"
+    assert await call(client, "add_meeting_app", {"meetingId": meeting}) == added  # once per app
+    assert [a["app_id"] for a in sb.state.open_apps[meeting]] == [s.OTHER_APP_ID, "sandbox-client"]
+    await call(client, "delete_meeting_app", {"meetingId": meeting})
+    assert [a["app_id"] for a in sb.state.open_apps[meeting]] == [s.OTHER_APP_ID]
+    sb.state.open_apps[meeting] += [{"id": 2, "app_id": "app-2"}, {"id": 3, "app_id": "app-3"}]
+    full = await call(client, "add_meeting_app", {"meetingId": meeting}, 400)
+    assert full == {"code": 3000, "message": "You can only add up to 3 apps."}
+    for name in ("add_meeting_app", "delete_meeting_app"):
+        started = await call(client, name, {"meetingId": s.LIVE_MEETING_ID}, 400)
+        assert started == {"code": 3000, "message": f"Meeting {s.LIVE_MEETING_ID} has started."}
+
+
+async def test_an_rtms_app_starts_pauses_resumes_and_stops_for_the_host(
+    client: httpx2.AsyncClient, sb: Sandbox
+) -> None:
+    live, rtms = s.LIVE_MEETING_ID, "update_live_meeting_rtms_status"
+
+    def body(action: str, **more: str) -> dict[str, Any]:
+        return {"meetingId": live, "action": action, "settings": {"client_id": "rtms-1", **more}}
+
+    early = await call(client, rtms, body("pause"), 400)
+    message = f"Unable to 'pause' the RTMS app for user '{s.OWNER_ID}' because it has not been started."
+    assert early == {"code": 13277, "message": message}
+    for action, status in (("start", "started"), ("pause", "paused"), ("resume", "started"), ("stop", "stopped")):
+        await call(client, rtms, body(action))
+        assert [r["status"] for r in sb.state.live[live]["rtms"]] == [status]
+    not_host = await call(client, rtms, body("start", participant_user_id=s.SAM_ID), 403)
+    assert not_host["code"] == 2308 and f"User '{s.SAM_ID}' is not allowed" in not_host["message"]
+    nobody = await call(client, rtms, body("start", participant_user_id="nobody"), 400)
+    assert nobody == {"code": 2312, "message": "User does not exist: nobody."}
+    scheduled = {"meetingId": s.SCHEDULED_MEETING_ID, "action": "start", "settings": {"client_id": "rtms-1"}}
+    not_started = await call(client, rtms, scheduled, 400)
+    assert not_started == {"code": 3000, "message": f"Meeting {s.SCHEDULED_MEETING_ID} has not started."}
+
+
+async def test_a_tsp_users_global_dial_in_url(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    await call(client, "set_user_tsp_dial_in_url", {"userId": s.SAM_EMAIL, "audio_url": "https://dial.example.com/s"})
+    assert sb.state.user_tsp_settings == {s.SAM_ID: {"audio_url": "https://dial.example.com/s"}}
+    await call(client, "set_user_tsp_dial_in_url", {"userId": "nobody@example.com", "audio_url": "x"}, 404)
+    sb.state.tsp["tsp_enabled"] = False
+    off = await call(client, "set_user_tsp_dial_in_url", {"userId": "me", "audio_url": "x"}, 400)
+    assert off == {"code": 2024, "message": "Account has not enabled TSP."}
+
+
 @pytest.mark.parametrize("name", sorted(PLAUSIBLE))
 async def test_a_plausible_call_succeeds_against_the_seed(client: httpx2.AsyncClient, name: str) -> None:
     await call(client, name, PLAUSIBLE[name])

@@ -82,6 +82,22 @@ def _on(sandbox: Sandbox, day: str, host_id: str | None = None) -> list[str]:
     return [i["uuid"] for i in sorted(found, key=lambda i: i["start_time"], reverse=True)]
 
 
+def _last(store: dict[Any, list[dict[str, Any]]], key: Any) -> dict[str, Any]:
+    """The newest record kept under `key` (a KeyError or IndexError when there is none: the check fails)."""
+    return store[key][-1]
+
+
+def _own_app_opens(sandbox: Sandbox, meeting_id: int) -> None:
+    """The sandbox's own app is set to open in the meeting, as add_meeting_app leaves it."""
+    sandbox.state.open_apps.setdefault(meeting_id, []).append({"id": 1, "app_id": sandbox.credentials.client_id})
+
+
+STREAM = {
+    "stream_url": "rtmp://stream.example.com/live",
+    "stream_key": "review-key-1",
+    "page_url": "https://stream.example.com/review",
+    "resolution": "1080p",
+}
 POLL_QUESTION = {"name": "Which day works?", "type": "single", "answers": ["Monday", "Tuesday"]}
 PERSON = {"email": "pat.lee@example.com", "first_name": "Pat", "last_name": "Lee"}
 H323 = {"name": "Board codec", "protocol": "SIP", "ip": "192.0.2.20", "encryption": "yes"}
@@ -414,7 +430,10 @@ BY_HAND: dict[str, ToolCall] = {
     ),
     "create_meeting_invite_links": ToolCall(
         {"meetingId": s.SCHEDULED_MEETING_ID, "attendees": [{"name": "Pat"}], "ttl": 3600},
-        lambda sb, d: d["attendees"][0]["name"] == "Pat",
+        lambda sb, d: (
+            d["attendees"][0]["name"] == "Pat"
+            and _ids(sb.state.invite_links[s.SCHEDULED_MEETING_ID], "join_url") == _ids(d["attendees"], "join_url")
+        ),
     ),
     "get_live_streaming_join_token": ToolCall({"meetingId": s.LIVE_MEETING_ID}, lambda sb, d: len(d["token"]) == 40),
     "get_local_archiving_token": ToolCall(
@@ -686,6 +705,54 @@ BY_HAND: dict[str, ToolCall] = {
     ),
     "get_meeting_history_report": seeded(
         "get_meeting_history_report", lambda sb, d: s.BUDGET_UUID in _ids(d["history_meetings"], "meeting_uuid")
+    ),
+    # --- SIP URIs, invite links, in-meeting apps, RTMS, TSP dial-in page ---
+    "get_meeting_sip_uri": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, "passcode": "sandbox1"},
+        lambda sb, d: (
+            d["sip_dialing"] == f"{s.SCHEDULED_MEETING_ID}.sandbox1@zoomcrc.com"
+            and _last(sb.state.sip_dialing, s.SCHEDULED_MEETING_ID)["participant_identifier_code"]
+            == d["participant_identifier_code"]
+        ),
+    ),
+    "add_meeting_app": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID},
+        lambda sb, d: (
+            _ids(sb.state.open_apps[s.SCHEDULED_MEETING_ID], "app_id") == [s.OTHER_APP_ID, sb.credentials.client_id]
+            and (d["id"], d["app_id"]) == (_last(sb.state.open_apps, s.SCHEDULED_MEETING_ID)["id"], "sandbox-client")
+        ),
+    ),
+    "delete_meeting_app": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID},
+        lambda sb, d: _ids(sb.state.open_apps[s.SCHEDULED_MEETING_ID], "app_id") == [s.OTHER_APP_ID],
+        setup=lambda sb: _own_app_opens(sb, s.SCHEDULED_MEETING_ID),
+    ),
+    "update_live_meeting_rtms_status": ToolCall(
+        {"meetingId": s.LIVE_MEETING_ID, "action": "start", "settings": {"client_id": "rtms-client-1"}},
+        lambda sb, d: (
+            sb.state.live[s.LIVE_MEETING_ID]["rtms"]
+            == [{"client_id": "rtms-client-1", "participant_user_id": s.OWNER_ID, "status": "started"}]
+        ),
+    ),
+    "set_user_tsp_dial_in_url": ToolCall(
+        {"userId": "me", "audio_url": "https://dial.example.com/global"},
+        lambda sb, d: sb.state.user_tsp_settings[s.OWNER_ID] == {"audio_url": "https://dial.example.com/global"},
+    ),
+    # --- live streams ---
+    "update_meeting_livestream": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, **STREAM},
+        lambda sb, d: sb.state.meetings[s.SCHEDULED_MEETING_ID]["livestream"] == STREAM,
+    ),
+    "update_meeting_livestream_status": ToolCall(
+        {"meetingId": s.LIVE_MEETING_ID, "action": "start", "settings": {"layout": "gallery_view"}},
+        lambda sb, d: (
+            sb.state.live[s.LIVE_MEETING_ID]["livestream"]
+            == {
+                "status": "started",
+                "stream_url": "rtmp://live.example.com/zoom",
+                "settings": {"layout": "gallery_view"},
+            }
+        ),
     ),
 }
 

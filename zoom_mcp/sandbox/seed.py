@@ -80,6 +80,9 @@ def _meetings(state: State, now: datetime) -> None:
     state.registration_questions.update(_copy(a.REGISTRATION_QUESTIONS))
     state.surveys.update(_copy(a.SURVEYS))
     state.templates.update(_copy(a.MEETING_TEMPLATES))
+    for meeting_id, apps in _copy(a.OPEN_APPS).items():
+        start = state.meetings[meeting_id].get("start_time")
+        state.open_apps[meeting_id] = [{**app, "start_time": start} if start else app for app in apps]
 
 
 def _recordings(state: State, now: datetime) -> None:

@@ -173,6 +173,10 @@ class State:
     tsp: Record = field(default_factory=dict)  # the account's TSP settings
     user_tsp: dict[str, list[Record]] = field(default_factory=dict)  # by user ID
     sip_phones: Collection[str, Record] = field(default_factory=_collection(SIP_PHONE))
+    user_tsp_settings: dict[str, Record] = field(default_factory=dict)  # by user ID: the global dial-in URL
+    open_apps: dict[int, list[Record]] = field(default_factory=dict)  # Zoom Apps set to open, by meeting ID
+    sip_dialing: dict[int, list[Record]] = field(default_factory=dict)  # issued SIP URIs: meetings and webinars
+    invite_links: dict[int, list[Record]] = field(default_factory=dict)  # issued join links: meetings and webinars
     rng: random.Random = field(default_factory=lambda: random.Random(20261128))
     public_url: str = ORIGIN  # where download_urls point: the sandbox's own address
 
