@@ -301,7 +301,7 @@ def webinar(state: State, webinar_id: int, host: Record, fields: Record, now: da
     """A webinar as Zoom stores it; `fields` are the caller's (a create body or the seed's)."""
     out: Record = {
         "id": webinar_id,
-        "uuid": state.new_uuid(),
+        "uuid": fields.get("uuid") or state.new_uuid(),  # the seed's webinars bring their own
         "host_id": host["id"],
         "host_email": host["email"],
         "topic": "Zoom webinar",
@@ -407,3 +407,15 @@ def open_app(state: State, meeting: Record, app_id: str) -> Record:
     if meeting.get("start_time"):
         out["start_time"] = meeting["start_time"]
     return out
+
+
+def name_tag(state: State, fields: Record) -> Record:
+    """A webinar's session-branding name tag."""
+    keep = ("name", "text_color", "accent_color", "background_color")
+    return {"id": state.new_key(20), **{k: fields[k] for k in keep if k in fields}, "is_default": False}
+
+
+def branding_image(state: State, extension: str, size: int) -> Record:
+    """An uploaded session-branding image (a virtual background or the wallpaper), named by its new ID."""
+    image_id = state.new_key(20)
+    return {"id": image_id, "name": f"{image_id}.{extension}", "type": "image", "size": size}
