@@ -15,8 +15,8 @@ from zoom_mcp.errors import ConfigError
 from zoom_mcp.transport.security import is_loopback
 
 if TYPE_CHECKING:
-    from zoom_mcp.transport import HttpOptions, HttpSecurity, SecurityMiddleware
-    from zoom_mcp.transport.security import ASGIApp, Receive, Scope, Send
+    from zoom_mcp.transport.http import HttpOptions
+    from zoom_mcp.transport.security import ASGIApp, HttpSecurity, Receive, Scope, SecurityMiddleware, Send
 
 SANDBOX_BANNER = "zoom-mcp: SANDBOX MODE - serving the embedded fake Zoom; all data is made up."
 
@@ -56,16 +56,15 @@ def serve(settings: Settings) -> int:
 
 
 async def serve_stdio(settings: Settings) -> None:
-    # late: only the transport that runs is imported (the approval server brings uvicorn)
-    from mcp.server.stdio import stdio_server
-
-    from zoom_mcp.transport.approval_server import approval_server
+    from mcp.server.stdio import stdio_server  # late: only the transport that runs is imported
 
     async with assemble(settings) as app:
         if app.approvals is None:
             async with stdio_server() as (read, write):
                 await app.server.run(read, write, app.server.create_initialization_options())
             return
+        from zoom_mcp.transport.approval_server import approval_server  # late: uvicorn, for --confirm human only
+
         # Nothing about the pages is printed: their address reaches the person in the tool result or the client.
         async with approval_server(app.approvals), stdio_server() as (read, write):
             await app.server.run(read, write, app.server.create_initialization_options())
@@ -74,7 +73,7 @@ async def serve_stdio(settings: Settings) -> None:
 def http_app_of(app: App, options: HttpOptions, security: HttpSecurity) -> SecurityMiddleware:
     """The HTTP app of an assembled server: MCP, the approval pages, and under --auth oauth the
     authorization server (with the in-process sandbox's Zoom sign-in page, in sandbox mode)."""
-    from zoom_mcp.transport import build_app  # late: only the transport that runs is imported
+    from zoom_mcp.transport.http import build_app  # late: only the transport that runs is imported
 
     extra = []
     if app.oauth is not None and app.sandbox_app is not None:
@@ -106,8 +105,9 @@ class SandboxSignIn:
 
 def http_options(settings: Settings) -> tuple[HttpOptions, HttpSecurity]:
     """How the HTTP transports listen, and the protections in front of every route."""
-    from zoom_mcp.transport import HttpOptions, HttpSecurity  # late: only the transport that runs is imported
-    from zoom_mcp.transport.security import DEFAULT_ORIGINS  # late: as above
+    # late: only the transport that runs is imported (starlette, uvicorn)
+    from zoom_mcp.transport.http import HttpOptions
+    from zoom_mcp.transport.security import DEFAULT_ORIGINS, HttpSecurity
 
     options = HttpOptions(settings.host, settings.port, settings.stateless, settings.session_idle_timeout)
     public = urlsplit(settings.public_url) if settings.public_url else None
@@ -123,7 +123,7 @@ def http_options(settings: Settings) -> tuple[HttpOptions, HttpSecurity]:
 
 
 async def serve_http(settings: Settings) -> None:
-    from zoom_mcp.transport import serve_http  # late: only the transport that runs is imported (uvicorn)
+    from zoom_mcp.transport.http import serve_http  # late: only the transport that runs is imported (uvicorn)
 
     options, security = http_options(settings)
     async with assemble(settings) as app:
