@@ -145,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     deployment = DEPLOYMENT.read_text(encoding="utf-8")
     fresh_deployment = _between(deployment, SCOPES_BEGIN, SCOPES_END, scope_table())
     if args.check:
-        checks = ((README, fresh == current), (CONFIGURATION, _same(page)), (DEPLOYMENT, fresh_deployment == deployment))
+        checks = (
+            (README, fresh == current),
+            (CONFIGURATION, _same(page)),
+            (DEPLOYMENT, fresh_deployment == deployment),
+        )
         stale = [str(p.relative_to(ROOT)) for p, ok in checks if not ok]
         if stale:
             print(f"{', '.join(stale)} stale: run uv run python scripts/gen_docs.py", file=sys.stderr)
