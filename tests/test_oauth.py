@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import stat
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from mcp.client.sse import sse_client
 from tests.conftest import PINNED
 from tests.http_sandbox import serve_sandbox
 from tests.oauth_harness import Browser, connected, sdk_provider, serving, signed_in_tokens
+from tests.redis_server import running_redis
 from zoom_mcp.app.commands.serve import check_bind
 from zoom_mcp.app.settings import load
 from zoom_mcp.clock import FixedClock
@@ -67,13 +69,16 @@ async def test_the_audit_log_names_the_person(sandbox: Sandbox, clock: FixedCloc
     assert entries and all(e["person"] == OWNER_ID and e["email"] == OWNER_EMAIL for e in entries)
 
 
-async def test_a_deployment_against_zoom_over_http(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["sqlite", "redis"])
+async def test_a_deployment_against_zoom_over_http(where: str, tmp_path: Path) -> None:
     """Not the in-process sandbox: Zoom is a server the browser and the server reach over HTTP (`zoom-mcp
     sandbox`, standing in for zoom.us), the General app's credentials and a sealing key come from the
-    environment, and the sign-ins are kept in the config directory's owner-only SQLite file, sealed."""
+    environment, and the sign-ins are kept sealed: in the config directory's owner-only SQLite file, or in a
+    real Redis when ZOOM_MCP_REDIS_URL is set."""
     clock = FixedClock(PINNED)
     zoom = Sandbox(clock=clock)
-    with serve_sandbox(zoom) as origin:
+    with ExitStack() as stack:
+        origin = stack.enter_context(serve_sandbox(zoom))
         env = {
             "ZOOM_CLIENT_ID": SANDBOX_CREDENTIALS.client_id,
             "ZOOM_CLIENT_SECRET": SANDBOX_CREDENTIALS.client_secret,
@@ -84,6 +89,8 @@ async def test_a_deployment_against_zoom_over_http(tmp_path: Path) -> None:
             "ZOOM_MCP_OAUTH_KEY": Fernet.generate_key().decode(),
             "ZOOM_MCP_CONFIG_DIR": str(tmp_path),
         }
+        if where == "redis":
+            env["ZOOM_MCP_REDIS_URL"] = stack.enter_context(running_redis())
         async with serving(None, clock, env) as served:
             sam = Browser()
             async with connected(served, sdk_provider(served, sam, SAM_ID)) as client:
@@ -92,9 +99,21 @@ async def test_a_deployment_against_zoom_over_http(tmp_path: Path) -> None:
                 me = await client.call_tool("list_user_meetings", {"userId": "me"})
                 assert not me.is_error
             await sam.aclose()
-    store = tmp_path / "oauth.sqlite3"
-    assert stat.S_IMODE(store.stat().st_mode) == 0o600
-    raw = store.read_bytes()
+        store = tmp_path / "oauth.sqlite3"
+        if where == "sqlite":
+            assert stat.S_IMODE(store.stat().st_mode) == 0o600
+            raw = store.read_bytes()
+        else:
+            import redis
+
+            assert not store.exists()
+            direct = redis.Redis.from_url(env["ZOOM_MCP_REDIS_URL"])
+            keys = direct.keys("*")
+            kinds = {k.split(b":")[2] for k in keys}
+            assert {b"zoom-grant", b"access", b"refresh", b"session", b"client"} <= kinds
+            assert all(k.startswith(b"zoom-mcp:") and direct.pttl(k) > 0 for k in keys)  # every key expires
+            raw = b"".join(keys) + b"".join(direct.get(k) or b"" for k in keys if k.startswith(b"zoom-mcp:signin:"))
+            direct.close()
     refresh_tokens = zoom.app.user_oauth.refresh_tokens
     assert refresh_tokens and not any(t.encode() in raw for t in refresh_tokens)  # Zoom's tokens: sealed
     assert SAM_EMAIL.encode() not in raw and SAM_ID.encode() not in raw  # nor who signed in

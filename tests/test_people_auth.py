@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import ExitStack
 from pathlib import Path
 
 import anyio
@@ -12,11 +13,12 @@ import httpx2
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.redis_server import running_redis
 from tests.test_sandbox_people import CHALLENGE, REDIRECT, VERIFIER
 from zoom_mcp.api import load_catalog
 from zoom_mcp.client import ZoomClient
 from zoom_mcp.client.people import GrantStore, PeopleAuth, Person, acting_as
-from zoom_mcp.client.store import MemoryStore, Records, Sealer, SqliteStore, digest
+from zoom_mcp.client.store import MemoryStore, Records, RedisStore, Sealer, SqliteStore, Store, digest
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.errors import ZoomAuthError
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox, identity
@@ -27,26 +29,48 @@ pytestmark = pytest.mark.anyio
 CATALOG = load_catalog()
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
 async def test_the_store_expires_takes_once_and_seals_everything(kind: str, tmp_path: Path) -> None:
+    """The one contract every backend keeps (a Redis one against a real redis-server)."""
     clock = FixedClock("2026-06-17T15:04:05Z")
     path = tmp_path / "oauth.sqlite3"
-    store = MemoryStore(clock) if kind == "memory" else SqliteStore(path, clock=clock)
-    records = Records(store, Sealer.ephemeral(clock=clock), clock=clock)
-    await records.put("grant", "p1", {"refresh_token": "very-secret-refresh"}, ttl=60)
-    assert await records.get("grant", "p1") == {"refresh_token": "very-secret-refresh"}
-    assert not await records.add("grant", "p1", {"x": 1}, ttl=60)  # a live value stays
-    assert await records.take("grant", "p1") is not None and await records.take("grant", "p1") is None
-    await records.put("code", digest("abc"), {"n": 1}, ttl=10)
-    clock.advance(11)
-    assert await records.get("code", digest("abc")) is None  # past its expiry it is gone
-    assert await records.add("code", digest("abc"), {"n": 2}, ttl=10)  # and may be set again
-    if kind == "sqlite":
+    with ExitStack() as stack:
+        store: Store
+        if kind == "memory":
+            store = MemoryStore(clock)
+        elif kind == "sqlite":
+            store = SqliteStore(path, clock=clock)
+        else:
+            url = stack.enter_context(running_redis())
+            store = RedisStore(url, clock=clock)
+        records = Records(store, Sealer.ephemeral(clock=clock), clock=clock)
+        await records.put("grant", "p1", {"refresh_token": "very-secret-refresh"}, ttl=60)
+        assert await records.get("grant", "p1") == {"refresh_token": "very-secret-refresh"}
+        assert not await records.add("grant", "p1", {"x": 1}, ttl=60)  # a live value stays
+        assert await records.take("grant", "p1") is not None and await records.take("grant", "p1") is None
+        await records.put("code", digest("abc"), {"n": 1}, ttl=10)
+        clock.advance(11)
+        assert await records.get("code", digest("abc")) is None  # past its expiry (the clock's) it is gone
+        assert await records.take("code", digest("abc")) is None
+        assert await records.add("code", digest("abc"), {"n": 2}, ttl=10)  # and may be set again
+        assert await records.get("code", digest("abc")) == {"n": 2}
+        await records.delete("code", digest("abc"))
+        assert await records.get("code", digest("abc")) is None
         await records.put("grant", "p2", {"refresh_token": "very-secret-refresh"}, ttl=60)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        raw = path.read_bytes()
-        assert b"very-secret-refresh" not in raw and b"abc" not in raw  # sealed values, hashed secret keys
-    await records.aclose()
+        if kind == "sqlite":
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+            raw = path.read_bytes()
+            assert b"very-secret-refresh" not in raw and b"abc" not in raw  # sealed values, hashed secret keys
+        if kind == "redis":
+            import redis
+
+            direct = redis.Redis.from_url(url)
+            keys = direct.keys("*")
+            assert keys == [b"zoom-mcp:signin:grant:p2"]  # nothing else left, everything under one prefix
+            assert b"very-secret-refresh" not in direct.get(keys[0])  # sealed
+            assert 59_000 < direct.pttl(keys[0]) <= 60_000  # Redis drops it by itself when its time is up
+            direct.close()
+        await records.aclose()
 
 
 def test_a_rotated_key_still_opens_what_the_old_one_sealed() -> None:

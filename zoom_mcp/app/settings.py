@@ -366,7 +366,8 @@ class Settings:
     )
     redis_url: Secret | None = setting(
         None,
-        "Redis that makes confirmation tokens single-use across replicas",
+        "Redis that makes confirmation tokens single-use across replicas, and holds the sealed sign-ins of "
+        "--auth oauth (unless --oauth-store names a file)",
         "safety",
         env="ZOOM_MCP_REDIS_URL",
         parse=as_secret,
@@ -537,7 +538,8 @@ class Settings:
         flag="--oauth-store",
         metavar="PATH",
         commands=frozenset({SERVE}),
-        default_text="oauth.sqlite3 in the config directory; in memory with --sandbox",
+        default_text="in Redis with ZOOM_MCP_REDIS_URL; else oauth.sqlite3 in the config directory; in memory with "
+        "--sandbox",
     )
     client_registration: frozenset[str] = setting(
         frozenset(REGISTRATIONS),

@@ -63,13 +63,21 @@ def base_url(settings: Settings) -> str:
 
 
 def records_for(settings: Settings, clock: Clock) -> Records:
-    from zoom_mcp.client.store import MemoryStore, Records, Sealer, SqliteStore  # late: only with --auth oauth
+    """Where the sign-ins are kept: the file --oauth-store names; else Redis with ZOOM_MCP_REDIS_URL (not
+    in the sandbox, whose sign-ins are sealed under a key of this process only); else memory in the sandbox;
+    else the config directory's SQLite file."""
+    # late: only with --auth oauth
+    from zoom_mcp.client.store import MemoryStore, Records, RedisStore, Sealer, SqliteStore
 
     store: Store
-    if settings.oauth_store or not settings.sandbox:
-        store = SqliteStore(Path(settings.oauth_store or settings.credentials_dir / STORE_FILE), clock=clock)
-    else:
+    if settings.oauth_store:
+        store = SqliteStore(Path(settings.oauth_store), clock=clock)
+    elif settings.redis_url and not settings.sandbox:
+        store = RedisStore(settings.redis_url, clock=clock)
+    elif settings.sandbox:
         store = MemoryStore(clock)
+    else:
+        store = SqliteStore(settings.credentials_dir / STORE_FILE, clock=clock)
     sealer = (
         Sealer.from_setting(settings.oauth_key, clock=clock) if settings.oauth_key else Sealer.ephemeral(clock=clock)
     )

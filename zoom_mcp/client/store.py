@@ -1,13 +1,19 @@
 """A small key-value store with expiry, every value sealed: where sign-ins live (`--auth oauth`).
 
-The interface (`Store`) is the five operations Redis has as single commands, so a Redis backend is
-one class (SET PX, SET NX PX, GET, GETDEL, DEL); `SqliteStore` (an owner-only file) is the default and
-`MemoryStore` serves the sandbox. Keys are `(kind, key)`; a key that names a secret (a token, a code, a
-cookie) is the secret's SHA-256, never the secret. Values are sealed with Fernet (`Sealer`: AES-CBC and
-HMAC-SHA256 from `cryptography`) under keys from a setting, so the file (or the Redis) holds nothing
-readable: not Zoom's tokens, not who signed in.
+The interface (`Store`) is five operations, each atomic on its own (put, add, get, take, delete, plus
+aclose), and nothing else: no listing, no scans, no transactions across keys. Three backends:
+`SqliteStore` (an owner-only file) is the default, `RedisStore` serves when `ZOOM_MCP_REDIS_URL` is set
+(SET PX, GET, GETDEL, DEL, and `add` as one small Lua script), and `MemoryStore` serves the sandbox.
+Another backend is one class with these five methods; `tests/test_people_auth.py` runs the same contract
+test on each.
 
-Expiry is the injected clock's: a record past `expires_at` is gone for every operation.
+Keys are `(kind, key)`; a key that names a secret (a token, a code, a cookie) is the secret's SHA-256,
+never the secret. Values are sealed with Fernet (`Sealer`: AES-CBC and HMAC-SHA256 from `cryptography`)
+under keys from a setting, so the file (or the Redis) holds nothing readable: not Zoom's tokens, not who
+signed in.
+
+Expiry is the injected clock's: a record past `expires_at` is gone for every operation. (Redis also
+drops it by itself, `PX` being the time left by that clock.)
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -35,6 +42,11 @@ def digest(secret: str) -> str:
 
 
 class Store(Protocol):
+    """What a backend must do. `kind` is a short word (`access`, `zoom-grant`, ...), `key` a hex digest or a
+    random ID; `value` is sealed bytes the store never looks into; `expires_at` is a time of the injected
+    clock, after which the record is gone for every operation. Each operation is atomic on its own; the
+    callers need nothing across keys."""
+
     async def put(self, kind: str, key: str, value: bytes, expires_at: float) -> None:
         """Set, replacing what was there."""
         ...
@@ -43,15 +55,21 @@ class Store(Protocol):
         """Set only when absent (or expired); False when a live value was there."""
         ...
 
-    async def get(self, kind: str, key: str) -> bytes | None: ...
+    async def get(self, kind: str, key: str) -> bytes | None:
+        """The live value, or None."""
+        ...
 
     async def take(self, kind: str, key: str) -> bytes | None:
         """Get and delete in one step: of two callers, exactly one gets the value."""
         ...
 
-    async def delete(self, kind: str, key: str) -> None: ...
+    async def delete(self, kind: str, key: str) -> None:
+        """Remove it, if there."""
+        ...
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Release the connection or file (the records stay where they are)."""
+        ...
 
 
 @dataclass
@@ -151,6 +169,71 @@ class SqliteStore:
 
     async def aclose(self) -> None:
         self._db.close()
+
+
+class RedisStore:
+    """Redis (`ZOOM_MCP_REDIS_URL`): each operation one command, every key under `zoom-mcp:signin:` with a
+    TTL. A value is stored as `<expires_at>|<sealed bytes>`, so expiry follows the injected clock exactly
+    as in the other stores; Redis's own `PX` (the time left) removes it in any case."""
+
+    PREFIX = "zoom-mcp:signin:"
+    # SET only when absent or expired by the caller's clock (ARGV: value, PX milliseconds, now).
+    ADD = """
+local found = redis.call('GET', KEYS[1])
+if found then
+  local expires_at = tonumber(string.match(found, '^([^|]+)|'))
+  if expires_at and expires_at > tonumber(ARGV[3]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+    def __init__(self, url: str, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        import redis.asyncio as redis  # late: only with ZOOM_MCP_REDIS_URL
+
+        self._redis: Any = redis.from_url(url)
+        self._add: Any = self._redis.register_script(self.ADD)
+        self._clock = clock
+
+    def _key(self, kind: str, key: str) -> str:
+        return f"{self.PREFIX}{kind}:{key}"
+
+    def _px(self, expires_at: float) -> int:
+        return max(1, math.ceil((expires_at - self._clock.time()) * 1000))
+
+    @staticmethod
+    def _pack(value: bytes, expires_at: float) -> bytes:
+        return repr(float(expires_at)).encode() + b"|" + value
+
+    def _unpack(self, stored: bytes | None) -> bytes | None:
+        if stored is None:
+            return None
+        expires_at, _, value = stored.partition(b"|")
+        try:
+            live = float(expires_at) > self._clock.time()
+        except ValueError:
+            return None
+        return value if live else None
+
+    async def put(self, kind: str, key: str, value: bytes, expires_at: float) -> None:
+        await self._redis.set(self._key(kind, key), self._pack(value, expires_at), px=self._px(expires_at))
+
+    async def add(self, kind: str, key: str, value: bytes, expires_at: float) -> bool:
+        packed = self._pack(value, expires_at)
+        done = await self._add(keys=[self._key(kind, key)], args=[packed, self._px(expires_at), self._clock.time()])
+        return bool(done)
+
+    async def get(self, kind: str, key: str) -> bytes | None:
+        return self._unpack(await self._redis.get(self._key(kind, key)))
+
+    async def take(self, kind: str, key: str) -> bytes | None:
+        return self._unpack(await self._redis.getdel(self._key(kind, key)))
+
+    async def delete(self, kind: str, key: str) -> None:
+        await self._redis.delete(self._key(kind, key))
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
 
 
 class Sealer:
