@@ -24,7 +24,7 @@ from zoom_mcp.app.settings import load
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.errors import ConfigError
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
-from zoom_mcp.sandbox.fixtures.account import BUDGET_UUID, CUSTOMER_UUID
+from zoom_mcp.sandbox.fixtures.account import BUDGET_UUID, CUSTOMER_UUID, SCHEDULED_MEETING_ID
 from zoom_mcp.sandbox.fixtures.people import OWNER_EMAIL, OWNER_ID, SAM_EMAIL, SAM_ID
 
 pytestmark = pytest.mark.anyio
@@ -35,8 +35,10 @@ async def test_dcr_sign_in_then_tools_as_the_person(sandbox: Sandbox, clock: Fix
         alex, sam = Browser(), Browser()
         async with (
             connected(served, sdk_provider(served, alex, OWNER_ID)) as as_alex,
-            connected(served, sdk_provider(served, sam, SAM_ID)) as as_sam,
+            connected(served, sdk_provider(served, sam, SAM_ID), mode="legacy") as as_sam,
         ):
+            # Both protocol eras behind the same authorization: 2026-07-28 (discover) and 2025-11-25 (initialize).
+            assert (as_alex.protocol_version, as_sam.protocol_version) == ("2026-07-28", "2025-11-25")
             alex_tools = {t.name for t in (await as_alex.list_tools()).tools}
             sam_tools = {t.name for t in (await as_sam.list_tools()).tools}
             assert "delete_meeting_recordings" in alex_tools and "list_webinars" in alex_tools
@@ -58,15 +60,35 @@ async def test_dcr_sign_in_then_tools_as_the_person(sandbox: Sandbox, clock: Fix
 
 
 async def test_the_audit_log_names_the_person(sandbox: Sandbox, clock: FixedClock, tmp_path: Path) -> None:
+    """Every write and destructive step names who it ran as: a dry run and a real write by Sam, a
+    destructive call asked for, then confirmed and executed, by Alex."""
     log = tmp_path / "audit.jsonl"
     async with serving(sandbox, clock, audit_log=str(log)) as served:
-        alex = Browser()
-        async with connected(served, sdk_provider(served, alex, OWNER_ID)) as client:
-            answer = await client.call_tool("create_meeting", {"userId": "me", "topic": "Planning", "dry_run": True})
-            assert not answer.is_error
+        alex, sam = Browser(), Browser()
+        async with (
+            connected(served, sdk_provider(served, alex, OWNER_ID), mode="legacy") as as_alex,
+            connected(served, sdk_provider(served, sam, SAM_ID)) as as_sam,
+        ):
+            dry = await as_sam.call_tool("create_meeting", {"userId": "me", "topic": "Planning", "dry_run": True})
+            assert not dry.is_error
+            made = await as_sam.call_tool("create_meeting", {"userId": "me", "topic": "Planning"})
+            assert not made.is_error, made.content
+            meeting = {"meetingId": SCHEDULED_MEETING_ID}
+            preview = await as_alex.call_tool("delete_meeting", meeting)
+            token = (preview.structured_content or {})["confirmation_token"]
+            done = await as_alex.call_tool("delete_meeting", {**meeting, "confirmation_token": token})
+            assert not done.is_error, done.content
         await alex.aclose()
+        await sam.aclose()
     entries = [json.loads(line) for line in log.read_text().splitlines()]
-    assert entries and all(e["person"] == OWNER_ID and e["email"] == OWNER_EMAIL for e in entries)
+    steps = {(e["tool"], e["event"], e["person"], e["email"]) for e in entries}
+    assert ("create_meeting", "dry_run", SAM_ID, SAM_EMAIL) in steps
+    assert ("create_meeting", "executed", SAM_ID, SAM_EMAIL) in steps
+    assert ("delete_meeting", "executed", OWNER_ID, OWNER_EMAIL) in steps
+    assert all(
+        (e["person"], e["email"]) == ((SAM_ID, SAM_EMAIL) if e["tool"] == "create_meeting" else (OWNER_ID, OWNER_EMAIL))
+        for e in entries
+    )
 
 
 @pytest.mark.parametrize("where", ["sqlite", "redis"])
