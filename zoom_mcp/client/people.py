@@ -7,6 +7,10 @@ in the `GrantStore`: Zoom revokes a person's earlier tokens when they authorize 
 refresh token once it has been used, so every MCP client of one person shares that grant. Its refreshes
 are single-flight per person (one `UserOAuth` flow per person, created under that person's lock), and
 each rotated refresh token is stored before the new access token is used.
+
+The single flight is per process (an `anyio.Lock` per person). Replicas sharing one store need it across
+processes too: a lease taken with the store's `add` (SET NX PX on Redis) around the refresh, and the
+grant re-read from the store after taking it, since another replica may have rotated it meanwhile.
 """
 
 from __future__ import annotations
