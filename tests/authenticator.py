@@ -34,7 +34,9 @@ UP, UV, AT = 0x01, 0x04, 0x40
 
 
 class SoftAuthenticator:
-    def __init__(self) -> None:
+    def __init__(self, *, id_prefix: bytes = b"") -> None:
+        # A chosen first byte makes an ID whose base64url text starts a certain way (0xF8: with "-").
+        self.id_prefix = id_prefix
         self.keys: dict[bytes, tuple[ec.EllipticCurvePrivateKey, str]] = {}  # credential ID -> (key, RP ID)
         self.sign_count = 0
 
@@ -42,7 +44,7 @@ class SoftAuthenticator:
         """The JSON the page posts after `navigator.credentials.create(options)`."""
         rp_id = options["rp"]["id"]
         key = ec.generate_private_key(ec.SECP256R1())
-        credential_id = secrets.token_bytes(32)
+        credential_id = self.id_prefix + secrets.token_bytes(32 - len(self.id_prefix))
         self.keys[credential_id] = (key, rp_id)
         numbers = key.public_key().public_numbers()
         cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})

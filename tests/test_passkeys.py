@@ -19,7 +19,7 @@ from zoom_mcp.app.commands.serve import check_bind
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.errors import ConfigError, PasskeyRefused
 from zoom_mcp.safety.enrollment import start
-from zoom_mcp.safety.passkeys import PasskeyStore, RelyingParty, approval_challenge
+from zoom_mcp.safety.passkeys import PasskeyStore, RelyingParty, approval_challenge, short_id
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.transport.approval_server import page_server
 from zoom_mcp.transport.passkey_pages import routes
@@ -76,7 +76,7 @@ def test_a_further_passkey_and_a_removal_need_an_enrolled_one(tmp_path: Path) ->
     further.complete(further.csrf, first.get(options["get"], LOCAL.origin), attestation)
     assert [p.name for p in store.all()] == ["first", "second"]
 
-    removal = start("remove", store, LOCAL, ttl=60, target=store.all()[1].id[:12])
+    removal = start("remove", store, LOCAL, ttl=60, target=short_id(store.all()[1].id))
     get = json.loads(removal.options()["get"])
     with pytest.raises(PasskeyRefused):
         removal.complete(removal.csrf, SoftAuthenticator().get(get, LOCAL.origin), "")
@@ -203,7 +203,9 @@ def test_the_approvals_command_lists_and_enrols_only_from_a_terminal(tmp_path: P
         return subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60)
 
     assert "No passkey is enrolled" in approvals("list").stderr
-    enrol(tmp_path, SoftAuthenticator())
+    enrol(tmp_path, SoftAuthenticator(id_prefix=b"\xf8"))
+    # An ID that starts with "-" (1 in 64 do) must still be one 'remove' can take as 'list' shows it.
+    assert PasskeyStore.in_dir(tmp_path).all()[0].id.startswith("-")
     listed = approvals("list")
     assert listed.returncode == 0 and "localhost" in listed.stdout and "test passkey" in listed.stdout
     for action in (("enroll",), ("remove", listed.stdout.split()[0])):

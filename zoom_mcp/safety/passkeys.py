@@ -291,8 +291,11 @@ def verify_enrollment(store: PasskeyStore, rp: RelyingParty, challenge: bytes, c
 
 
 def short_id(credential_id: str) -> str:
-    """How `zoom-mcp approvals list` names a passkey (and `remove` accepts): the ID's first 12 characters."""
-    return credential_id[:12]
+    """How `zoom-mcp approvals list` names a passkey (and `remove` accepts): 12 hex digits of the ID's SHA-256.
+
+    Not the ID's own first characters: a base64url ID can start with "-", which the command line reads as a flag.
+    """
+    return hashlib.sha256(credential_id.encode()).hexdigest()[:12]
 
 
 def ref(secret_value: str) -> str:
