@@ -302,3 +302,22 @@ async def test_the_consent_page_takes_decisions_only_from_itself(sandbox: Sandbo
         assert query_of(cancelled.headers["location"]) == {"error": "access_denied", "iss": served.base, "state": "st"}
         await raw.aclose()
         await person.aclose()
+
+
+async def test_the_client_cannot_overrule_the_persons_choice_of_scopes(sandbox: Sandbox, clock: FixedClock) -> None:
+    """The client knows its consent page's address (it may open the browser there itself) and so can read the
+    page's hidden fields and post them with any `Origin`. Once the person has left for Zoom without "make
+    changes", such a post must not turn their sign-in into one that allows changes."""
+    async with serving(sandbox, clock) as served:
+        raw, person, client_side = RawClient(served), Browser(), Browser()
+        assert (await raw.register()).status_code == 201
+        pkce = PKCEParameters.generate()
+        consent_url = (await client_side.get(raw.authorize_url(pkce.code_challenge))).headers["location"]
+        to_zoom = await person.submit(await person.get(consent_url), "zoom")  # "make changes" left unticked
+        overruled = await client_side.submit(await client_side.get(consent_url), "zoom", write="1")
+        assert overruled.status_code in (302, 400)
+        landed = (await person.zoom_sign_in(to_zoom.headers["location"], OWNER_ID)).headers["location"]
+        tokens = (await raw.exchange(code_of(landed).code, pkce.code_verifier)).json()
+        assert tokens["scope"] == "zoom.read"
+        for closing in (raw, person, client_side):
+            await closing.aclose()

@@ -196,8 +196,9 @@ class SignIn:
             return _redirect(await self.issuer.issue_code(pending, signed_in[0], signed_in[1], scopes))
         if choice != "zoom":
             return _problem("Choose Allow, Continue to Zoom or Cancel.")
-        await self.records.put("pending", pending_id, {**pending, "granted": scopes}, self.flow_ttl)
-        return await self._to_zoom(pending_id, None)
+        # The choice goes with this browser's trip to Zoom (the flow its cookie binds), never into the request:
+        # whoever else has the request's address (the client itself) could post over it meanwhile.
+        return await self._to_zoom(pending_id, None, scopes)
 
     async def _signed_in(self, request: Request) -> tuple[str, str] | None:
         """The browser's session, when its person still has a Zoom grant here."""
@@ -208,10 +209,18 @@ class SignIn:
 
     # --- to Zoom and back ------------------------------------------------------------------------------------
 
-    async def _to_zoom(self, pending_id: str | None, next_path: str | None) -> Response:
+    async def _to_zoom(
+        self, pending_id: str | None, next_path: str | None, granted: list[str] | None = None
+    ) -> Response:
         pkce = PKCEParameters.generate()
         state, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        flow = {"pending": pending_id, "next": next_path, "verifier": pkce.code_verifier, "binding": digest(binding)}
+        flow = {
+            "pending": pending_id,
+            "next": next_path,
+            "granted": granted or [READ],
+            "verifier": pkce.code_verifier,
+            "binding": digest(binding),
+        }
         await self.records.put("zoom-flow", digest(state), flow, self.flow_ttl)
         query = {
             "response_type": "code",
@@ -252,7 +261,7 @@ class SignIn:
             return _clear(_problem(str(exc)))
         session = await self.sessions.start(person.id, person.email)
         if pending is not None:
-            scopes = pending.get("granted") or [READ]
+            scopes = [s for s in flow.get("granted") or [READ] if s in pending["scopes"]]
             response = _redirect(await self.issuer.issue_code(pending, person.id, person.email, scopes))
         else:
             response = _redirect(self.base + str(flow["next"]))
