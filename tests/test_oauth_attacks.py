@@ -109,7 +109,14 @@ async def test_pkce_is_required_s256_only_and_checked(sandbox: Sandbox, clock: F
 async def test_redirect_uris_are_exact_and_safe(sandbox: Sandbox, clock: FixedClock) -> None:
     async with serving(sandbox, clock) as served:
         raw, person = RawClient(served), Browser()
-        for bad in ("http://evil.example/cb", "javascript:alert(1)", "https://ok.example/cb#frag", "data:text/html,x"):
+        for bad in (
+            "http://evil.example/cb",
+            "javascript:alert(1)",
+            "https://ok.example/cb#frag",
+            "data:text/html,x",
+            "https://claude.ai@evil.example/cb",  # the consent page would show "claude.ai" before the @
+            "http://:x@127.0.0.1/cb",
+        ):
             refused = await RawClient(served, redirect_uri=bad).register()
             assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri", bad
         assert (await raw.register()).status_code == 201

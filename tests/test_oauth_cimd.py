@@ -59,6 +59,10 @@ class Documents:
             body = json.dumps(self.document(path, client_secret="s3cret")).encode()
         elif path == "/evil-redirect.json":
             body = json.dumps(self.document(path, redirect_uris=["javascript:alert(1)"])).encode()
+        elif path == "/backslash-redirect.json":  # loopback to a URL splitter, http://evil.example/ to a browser
+            body = json.dumps(self.document(path, redirect_uris=["http://evil.example\\@127.0.0.1/cb"])).encode()
+        elif path == "/userinfo-redirect.json":  # reads as claude.ai, goes to evil.example
+            body = json.dumps(self.document(path, redirect_uris=["https://claude.ai@evil.example/cb"])).encode()
         elif path == "/big.json":
             body = json.dumps(self.document(path, padding="x" * 70_000)).encode()
         elif path == "/page.html":
@@ -158,6 +162,8 @@ async def test_the_allow_list_and_dcr_switched_off(sandbox: Sandbox, clock: Fixe
         ("/other-id.json", "names another client_id"),
         ("/secret.json", "must not hold a client secret"),
         ("/evil-redirect.json", "scheme that is not allowed"),
+        ("/backslash-redirect.json", "user info|http only on loopback"),
+        ("/userinfo-redirect.json", "user info"),
         ("/big.json", "is over"),
         ("/page.html", "is not JSON"),
         ("/moved.json", "redirects are not followed"),

@@ -17,8 +17,8 @@ endpoint auth `none`: a document cannot hold a secret). Answers (and refusals) a
 **DCR** (RFC 7591, `--client-registration`): the SDK's handler, with the same redirect URI rules.
 
 Redirect URIs: https; http only on loopback (RFC 8252, where any port is accepted for a registered
-loopback URI, as native apps pick a free one); or a native app's private-use scheme. Never a fragment,
-never `javascript:`, `data:`, `file:` and the like.
+loopback URI, as native apps pick a free one); or a native app's private-use scheme. Never a fragment or
+user info, never `javascript:`, `data:`, `file:` and the like; checked as written and as parsed for use.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def redirect_problem(uri: str) -> str | None:
     scheme = parts.scheme.lower()
     if parts.fragment or "#" in uri:
         return "must not have a fragment"
+    if "@" in parts.netloc:  # https://claude.ai@evil.example/ goes to evil.example, yet reads as claude.ai
+        return "must not have user info"
     if scheme == "https":
         return None if parts.hostname else "needs a host"
     if scheme == "http":
@@ -96,7 +98,13 @@ def check_redirects(uris: list[str]) -> None:
     if not uris:
         raise ClientRefused("redirect_uris must list at least one URI")
     for uri in uris:
-        problem = redirect_problem(uri)
+        # Checked as written and as it will be used: parsed the way browsers parse it (pydantic's WHATWG URLs),
+        # which can differ (`http://evil.example\\@127.0.0.1/` is loopback to urlsplit, evil.example to a browser).
+        try:
+            used = str(AnyUrl(uri))
+        except ValidationError:
+            raise ClientRefused(f"redirect URI {uri[:200]!r} is not a URL") from None
+        problem = redirect_problem(uri) or redirect_problem(used)
         if problem:
             raise ClientRefused(f"redirect URI {uri[:200]!r} {problem}")
 

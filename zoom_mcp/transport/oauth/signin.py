@@ -99,7 +99,7 @@ def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme in ("http", "https"):
-        return f"{parts.scheme}://{parts.netloc}"
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"  # the host it goes to, never user info
     return f"{parts.scheme}:"
 
 
