@@ -191,6 +191,13 @@ async def test_documents_that_are_refused(ca: Authority, path: str, why: str) ->
         "https://[::1]/client.json",
         "https://[::ffff:127.0.0.1]/client.json",
         "https://[fd00::1]/client.json",
+        "https://[64:ff9b::a9fe:a9fe]/client.json",  # NAT64 (RFC 6052) of 169.254.169.254
+        "https://[64:ff9b::7f00:1]/client.json",  # NAT64 of 127.0.0.1
+        "https://[64:ff9b:1::a00:7]/client.json",  # local-use NAT64 (RFC 8215)
+        "https://[2002:a00:7::1]/client.json",  # 6to4 of 10.0.0.7
+        "https://[::127.0.0.1]/client.json",  # IPv4-compatible (deprecated)
+        "https://[fec0::1]/client.json",  # site-local (deprecated)
+        "https://nat64.internal.example/client.json",  # a name resolving to NAT64 of a private address
         "https://100.64.0.1/client.json",  # shared address space
         "https://0.0.0.0/client.json",
         "https://metadata.internal.example/client.json",  # a name resolving to a private address
@@ -209,7 +216,8 @@ async def test_addresses_and_urls_that_are_never_fetched(client_id: str) -> None
         return httpx2.Response(500)
 
     async def resolver(host: str, port: int) -> list[str]:
-        return {"metadata.internal.example": ["10.1.2.3"]}.get(host, ["93.184.216.34"])
+        private = {"metadata.internal.example": ["10.1.2.3"], "nat64.internal.example": ["64:ff9b::a01:203"]}
+        return private.get(host, ["93.184.216.34"])
 
     fetcher = MetadataFetcher(
         FetchPolicy(), ("zoom.read",), resolver=resolver, transport=httpx2.MockTransport(transport)
@@ -246,5 +254,6 @@ async def test_the_connection_goes_to_the_address_that_was_checked() -> None:
 
 def test_what_counts_as_public() -> None:
     assert is_public("93.184.216.34") and is_public("2606:4700::1111")
+    assert is_public("64:ff9b::5db8:d822") and is_public("2002:5db8:d822::1")  # NAT64, 6to4 of 93.184.216.34
     for private in ("127.0.0.1", "10.0.0.1", "169.254.169.254", "::1", "fe80::1", "::ffff:10.0.0.1", "224.0.0.1"):
         assert not is_public(private), private

@@ -6,8 +6,9 @@ URL a stranger names is an SSRF risk, so the fetch is fenced in:
   `--allowed-client-ids`, it must match one of those patterns;
 - the address: the host is resolved once and every address it has must be public: not loopback, private,
   link-local (cloud metadata services at 169.254.169.254), shared, multicast, reserved or unspecified,
-  IPv4-mapped ones included; the connection then goes to the address that was checked, the name kept for
-  TLS (SNI and the certificate check), so a second DNS answer cannot point it elsewhere. Only a
+  IPv6 ones carrying an IPv4 address (mapped, NAT64, 6to4) judged by that address; the connection then
+  goes to the address that was checked, the name kept for TLS (SNI and the certificate check), so a
+  second DNS answer cannot point it elsewhere. Only a
   development setting (`ZOOM_MCP_OAUTH_ALLOW_PRIVATE_FETCH`, for tests on loopback) lifts this;
 - TLS is verified against the system's trust store, or `ZOOM_MCP_OAUTH_CA_BUNDLE` instead, never off;
 - no redirects are followed; at most 5 seconds and 64 KiB; the answer must be JSON.
@@ -122,10 +123,24 @@ def client_id_problem(url: str) -> str | None:
     return None
 
 
+GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are the IPv4 address it reaches
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated, but still an IPv4 address in disguise
+
+
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv6 address that carries an IPv4 one reaches that one: mapped, NAT64 (to a private network when
+        # the gateway routes there), 6to4, IPv4-compatible. Otherwise only global unicast (2000::/3) counts:
+        # Python 3.11 also calls deprecated site-local (fec0::/10) and local-use NAT64 (64:ff9b:1::/48) global.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and (ip in NAT64 or ip in IPV4_COMPATIBLE):
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public(str(embedded))
+        if ip not in GLOBAL_UNICAST:
+            return False
     return ip.is_global and not ip.is_multicast
 
 
