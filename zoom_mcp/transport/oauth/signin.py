@@ -17,7 +17,10 @@ Cookies, set only on this server's own pages, never in anything an MCP client re
 - the sign-in binding (`__Host-zoom-mcp-signin`): set when the browser leaves for Zoom, checked when it
   comes back, so a Zoom callback started in another browser (a login CSRF) is refused.
 Both are Secure, HttpOnly, SameSite=Lax, Path=/, hold a random value whose SHA-256 names the record.
-Posts must come from our own page (exact `Origin`, the form's CSRF token).
+Posts must come from our own page (exact `Origin`, the form's CSRF token). That stops other sites, not the
+client: it knows the consent page's address (it may open the browser there), so it can read the form and
+post it with any `Origin`. What the person chose (the scopes) is therefore kept in their browser's own flow
+to Zoom (bound by the sign-in cookie), never in the request record the client can post to.
 """
 
 from __future__ import annotations
