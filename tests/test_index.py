@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -91,3 +92,64 @@ async def test_a_second_server_on_the_same_index_file_downloads_nothing(tmp_path
             assert result.structured_content["hits"][0]["topic"] == "Launch retro"
         counts.append(sum(1 for r in sandbox.requests if r.raw_path.startswith("/rec/")))
     assert counts[0] >= 3 and counts[1] == 0
+
+
+def test_a_forgotten_meeting_leaves_no_passage_behind() -> None:
+    index = seeded(TranscriptIndex())
+    assert index.forget_meeting("u1") and not index.forget_meeting("u1")
+    assert index.search("price", ["u1", "u2"], 10)[0].uuid == "u2"  # only the other meeting's passage is left
+    assert index.passages("f1") is None and index.meeting("u1") is None and index.topic_matches("pricing", ["u1"]) == []
+    index.add_file("f1", "u1", "transcript", [Passage("Sam", 1, 2, "the price again")])  # it can come back
+    assert [h.uuid for h in index.search("price", ["u1"], 5)] == ["u1"]
+
+
+def test_files_a_search_reads_and_which_are_still_unread() -> None:
+    index = TranscriptIndex()
+    files = [{"id": "t1", "file_type": "TRANSCRIPT"}, {"id": "c1", "file_type": "CHAT"}]
+    assert index.add_meeting(
+        "m", 1, "Sync", "2026-06-01T10:00:00Z", 30, "h", files=files, transcript_file="t1", chat_file="c1"
+    )
+    assert not index.add_meeting(
+        "m", 1, "Sync", "2026-06-01T10:00:00Z", 30, "h", files=files, transcript_file="t1", chat_file="c1"
+    )
+    assert index.unread(["m"]) == [("m", "transcript", "t1"), ("m", "chat", "c1")]
+    index.add_file("t1", "m", "transcript", [Passage(None, 0, 1, "hello")])
+    assert index.unread(["m"]) == [("m", "chat", "c1")] and index.files_of("m") == files
+    assert [m.uuid for m in index.meetings_between("h", "2026-06-01", "2026-06-01")] == ["m"]
+    assert index.meetings_between("h", "2026-06-02", "2026-06-30") == []
+    assert index.forget_others("h", "2026-05-01", "2026-06-30", keep=[]) == ["m"] and index.meeting("m") is None
+
+
+def test_listings_hosts_and_removals_are_remembered(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    index = TranscriptIndex(path)
+    index.record_listing("me", "2026-05-18", "2026-06-17", 1000.0)
+    index.set_host("me", "host-1")
+    index.mark_gone("u9", 5)
+    index.mark_gone("u9", 3)  # an older removal does not move it back
+    index.close()
+    again = TranscriptIndex(path)
+    assert [(x.first, x.last) for x in again.listings("me", since=999.0)] == [("2026-05-18", "2026-06-17")]
+    assert again.listings("me", since=1001.0) == [] and again.host_of("me") == "host-1" and again.gone_at("u9") == 5
+    again.rebuild()
+    assert again.listings("me", since=0) == [] and again.stats().meetings == 0
+    again.close()
+
+
+def test_an_index_written_by_the_first_version_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """CREATE TABLE meetings (uuid TEXT PRIMARY KEY, meeting_id INTEGER, topic TEXT, start_time TEXT,
+        duration INTEGER, host_id TEXT);
+        INSERT INTO meetings VALUES ('u1', 1, 'Pricing review', '2026-10-01T10:00:00Z', 30, 'h');"""
+    )
+    old.commit()
+    old.close()
+    index = TranscriptIndex(path)
+    assert index.meeting("u1") is not None and index.files_of("u1") == []
+    index.add_meeting(
+        "u1", 1, "Pricing review", "2026-10-01T10:00:00Z", 30, "h", files=[{"id": "f"}], transcript_file="f"
+    )
+    assert index.unread(["u1"]) == [("u1", "transcript", "f")]
+    index.close()
