@@ -3,19 +3,22 @@ test fixtures all build the server here, so the tests exercise what a user runs.
 
     settings -> credentials -> the shared Zoom client (real, or the in-process sandbox)
              -> inventory (what is listed, callable, readable) -> gate, audit, approvals
-             -> task service (index) -> call pipeline -> MCP server
+             -> task service (index, freshness) -> call pipeline -> MCP server (subscriptions)
+             -> with ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: the webhook inbox and its worker
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
 import httpx2
 
 from zoom_mcp.api import Catalog, load_catalog
@@ -41,10 +44,14 @@ from zoom_mcp.safety import (
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.safety.passkeys import PasskeyStore
 from zoom_mcp.server.discovery import Discovery
+from zoom_mcp.server.inbox import WebhookInbox
+from zoom_mcp.server.notifications import Subscriptions
 from zoom_mcp.server.pipeline import CallPipeline
 from zoom_mcp.server.server import ZoomServer
 from zoom_mcp.server.tool_specs import ToolSpecs
-from zoom_mcp.tasks.index import TranscriptIndex
+from zoom_mcp.tasks.events import RecordingEvents
+from zoom_mcp.tasks.freshness import Freshness
+from zoom_mcp.tasks.indexes import DEFAULT, IndexRegistry, fingerprint
 from zoom_mcp.tasks.service import TaskService
 
 if TYPE_CHECKING:
@@ -66,6 +73,9 @@ class App:
     audit: AuditLog
     approvals: Approvals | None  # --confirm human: whoever serves `server` also serves the approval pages
     server: ZoomServer
+    indexes: IndexRegistry | None = None
+    webhooks: WebhookInbox | None = None  # ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: what /zoom/webhook feeds
+    started: list[Callable[[], Awaitable[None]]] | None = None  # to run once the HTTP server listens
 
 
 def clock_for(settings: Settings, *, sandbox: bool | None = None) -> Clock:
@@ -147,9 +157,18 @@ def _sandbox_factory(settings: Settings, clock: Clock) -> Callable[[], Sandbox]:
         built = Sandbox(clock=clock)
         if faults is not None:
             built.faults = faults
+        if settings.webhooks and settings.webhook_secret:  # it plays Zoom: it posts the events to this server
+            url = settings.sandbox_webhook_url or f"{_loopback(settings.host, settings.port)}/zoom/webhook"
+            built.send_webhooks_to(url, settings.webhook_secret, faults=settings.sandbox_webhook_faults)
         return built
 
     return build
+
+
+def _loopback(host: str, port: int) -> str:
+    """Where this server can reach itself."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _user_auth(settings: Settings, found: credentials.Credentials, clock: Clock) -> UserOAuth:
@@ -212,9 +231,13 @@ async def assemble(
     approvals = human_approvals(settings, audit, clock) if confirm.human else None
     if approvals is not None and settings.open_approvals:
         approvals.on_created = _open_in_browser(approvals)
-    index = TranscriptIndex(settings.index)
+    indexes = index_registry(settings)
+    index = indexes.for_person(DEFAULT)
     try:
-        async with build_client(settings, clock, sandbox=sandbox, transport=transport) as client:
+        async with (
+            build_client(settings, clock, sandbox=sandbox, transport=transport) as client,
+            anyio.create_task_group() as workers,
+        ):
             if settings.hide_unauthorized:
                 granted = await granted_scopes(client)
                 if granted is not None:
@@ -222,19 +245,92 @@ async def assemble(
                     inventory = Inventory.build(catalog, replace(selection, granted_scopes=granted))
                     log.info("--hide-unauthorized: %d tools hidden for missing scopes", listed - len(inventory.tools()))
             specs = ToolSpecs(confirm)
-            tasks = TaskService(catalog, client, index, clock)
+            tasks = TaskService(catalog, client, index, clock, Freshness(receiving=settings.webhooks))
             gate = Gate(tokens, audit, approvals)
             pipeline = CallPipeline(inventory, specs, client, tasks, gate, confirm, audit, clock)
             discovery = None
             if settings.dynamic:
                 enabled = EnabledToolsets(idle=settings.session_idle_timeout, clock=clock)
                 discovery = Discovery(inventory, specs, pipeline, enabled)
-            server = ZoomServer(inventory, specs, pipeline, tasks, discovery=discovery, sandbox=settings.sandbox)
-            yield App(settings, clock, catalog, client, inventory, tasks, audit, approvals, server)
+            subscriptions = Subscriptions()
+            server = ZoomServer(
+                inventory,
+                specs,
+                pipeline,
+                tasks,
+                discovery=discovery,
+                sandbox=settings.sandbox,
+                subscriptions=subscriptions,
+                resources_change=settings.webhooks,
+            )
+            inbox = None
+            started: list[Callable[[], Awaitable[None]]] = []
+            if settings.webhooks:
+                inbox = WebhookInbox(RecordingEvents(tasks), subscriptions, tasks.freshness, clock)
+                workers.start_soon(inbox.run)
+                if settings.sandbox and (register := _sandbox_of(client)):
+                    started.append(register)
+            yield App(
+                settings, clock, catalog, client, inventory, tasks, audit, approvals, server, indexes, inbox, started
+            )
+            subscriptions.close()
+            workers.cancel_scope.cancel()
     finally:
-        index.close()
+        indexes.close()
         if isinstance(used, RedisUsedTokens | SqliteUsedTokens):
             await used.aclose()
+
+
+def _sandbox_of(client: ZoomClient) -> Callable[[], Awaitable[None]] | None:
+    """In sandbox mode with webhooks: once the server listens, the sandbox registers its endpoint (Zoom's
+    url_validation), as Zoom does when the app's event subscription is saved."""
+    from zoom_mcp.sandbox.transport import SandboxTransport  # late: the sandbox loads only in sandbox mode
+
+    transport = client.transport
+    if not isinstance(transport, SandboxTransport):
+        return None
+
+    async def register() -> None:
+        sender = transport.sandbox.webhooks
+        if sender is not None:
+            await sender.validate()
+
+    return register
+
+
+def index_registry(settings: Settings) -> IndexRegistry:
+    """Where the transcript index lives. `--index PATH` names it. In memory with `--no-index-file`, for the
+    sandbox (made-up meetings stay out of yours), over HTTP (a server shared or deployed: `--index` keeps it),
+    when the identity is unknown (a ready access token names no account) and when the data directory is not
+    writable. Otherwise (stdio, a person's desktop) an owner-only file in the data directory, one per Zoom
+    account and app, so switching accounts never shows one account's meetings to another."""
+    if settings.index:
+        return IndexRegistry(path=Path(settings.index))
+    if settings.no_index_file or settings.sandbox or settings.transport != "stdio":
+        return IndexRegistry()
+    label = identity_label(settings)
+    if label is None:
+        return IndexRegistry()
+    directory = settings.data_path
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        writable = os.access(directory, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        log.info("the data directory %s is not writable: the transcript index stays in memory", directory)
+        return IndexRegistry()
+    return IndexRegistry(directory, label=label)
+
+
+def identity_label(settings: Settings) -> str | None:
+    """A fingerprint of the Zoom identity the server acts as (no secret in it); None when it cannot be known."""
+    found = credentials.resolve(settings)
+    if found.mode == "server_to_server":
+        return fingerprint(settings.api_base_url, settings.account_id, settings.client_id)
+    if found.mode == "user" and found.login is not None:
+        return fingerprint(settings.api_base_url, found.login.client_id, found.login.user)
+    return None
 
 
 def used_tokens(settings: Settings, clock: Clock) -> UsedTokens:

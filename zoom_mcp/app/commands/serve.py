@@ -72,14 +72,24 @@ async def serve_http(settings: Settings) -> None:
         check_host=is_loopback(settings.host) or public is not None,
         allowed_hosts=(public.hostname or "",) if public else (),
         max_body_bytes=settings.max_body_bytes,
+        webhook=settings.webhooks,
     )
     async with assemble(settings) as app:
-        http_app = build_app(app.server, options, security, approvals=app.approvals, sandbox=settings.sandbox)
+        routes = []
+        if app.webhooks is not None and settings.webhook_secret:
+            from zoom_mcp.transport.webhook import webhook_routes  # late: only with webhooks on
+
+            routes = webhook_routes(app.webhooks, settings.webhook_secret, app.clock)
+        http_app = build_app(
+            app.server, options, security, approvals=app.approvals, sandbox=settings.sandbox, routes=routes
+        )
         where = f"http://{settings.host}:{settings.port}"
         path = "/sse" if settings.transport == "sse" else "/mcp"
         print(
-            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz)"
+            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz"
+            + (", Zoom webhooks at /zoom/webhook" if routes else "")
+            + ")"
             + (" - stateless" if settings.stateless else ""),
             file=sys.stderr,
         )
-        await serve_http(http_app, options)
+        await serve_http(http_app, options, app.started or ())
