@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.fixtures import history as h
 from zoom_mcp.server import inbox
+from zoom_mcp.tasks import service
 from zoom_mcp.tasks.events import Change
 from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app
 from zoom_mcp.transport.webhook import webhook_routes
@@ -56,11 +58,17 @@ async def test_a_finished_meeting_is_searchable_from_its_webhook_with_no_list_ca
             ("recording.completed", 200),
             ("recording.transcript_completed", 200),
         ]
-        await app.webhooks.settled()
+        # The very next search finds it (it lets the accepted events be applied first), within a second on the
+        # pinned clock: the downloads' pacing is all the time it takes, and nothing here sleeps for real.
+        answered = clock.monotonic()
+        found = await search(mcp, "quokka budget")
+        assert clock.monotonic() - answered < 1.0
+        assert found["freshness"]["webhook_events_pending"] == 0
+        assert list_calls(sandbox) == 0
         assert downloads(sandbox) and downloads(sandbox) == downloads(sandbox, "download_token")
         sandbox.reset_log()
-        found = await search(mcp, "quokka budget")
-        assert list_calls(sandbox) == 0 and downloads(sandbox) == []
+        again = await search(mcp, "quokka budget")
+        assert again["hits"] == found["hits"] and list_calls(sandbox) == 0 and downloads(sandbox) == []
         top = found["hits"][0]
         assert (top["topic"], top["meeting_uuid"], top["source"]) == ("Quokka sync", instance["uuid"], "transcript")
         assert {hit["speaker"] for hit in found["hits"]} == {"Sam Okafor", "Alex Rivera"}
@@ -170,8 +178,9 @@ def a_recording_event(uuid: str = "hand+made/uuid==") -> dict[str, Any]:
     ],
 )
 async def test_deliveries_that_are_not_zoom_s_are_refused_and_change_nothing(
-    sandbox: Sandbox, clock: FixedClock, change: str, status: int, reason: str
+    sandbox: Sandbox, clock: FixedClock, change: str, status: int, reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="zoom_mcp.transport.webhook")
     async with webhooked(sandbox, clock) as (app, http):
         assert app.webhooks is not None
         now = int(clock.time())
@@ -190,6 +199,10 @@ async def test_deliveries_that_are_not_zoom_s_are_refused_and_change_nothing(
         answer = await http.post("/zoom/webhook", content=body, headers=headers)
         assert answer.status_code == status and reason in answer.json()["error"]
         assert app.webhooks.counts.delivered == 0 and app.tasks.freshness.since(clock.time()) is None
+        refusals = [r.getMessage() for r in caplog.records if r.name == "zoom_mcp.transport.webhook"]
+        assert len(refusals) == 1 and "webhook refused from" in refusals[0] and reason in refusals[0]
+        # The log names the reason and the peer, never the secret, a signature or the body.
+        assert SECRET not in caplog.text and "v0=" not in caplog.text and "hand+made" not in caplog.text
 
 
 async def test_a_replay_is_refused_and_a_duplicate_is_answered_but_not_applied(
@@ -312,3 +325,53 @@ async def test_a_full_queue_refuses_with_503_and_stops_relying_on_webhooks(
         assert list_calls(sandbox) >= 1  # the index may miss that event: Zoom is asked again
         retried = signed(body, int(clock.time()) - 1)[1]  # Zoom delivers it again later
         assert (await http.post("/zoom/webhook", content=body, headers=retried)).json() == {"status": "queued"}
+
+
+async def test_a_search_waits_briefly_for_accepted_events_and_says_what_is_still_arriving(
+    sandbox: Sandbox, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with webhooked(sandbox, clock) as (app, _), Client(app.server) as mcp:
+        assert app.webhooks is not None and sandbox.webhooks is not None
+        await sandbox.webhooks.validate()
+        await search(mcp, "launch date")
+        release = anyio.Event()
+        apply = app.webhooks.events.apply
+
+        async def slow(event: dict[str, Any]) -> Change:  # a download that takes longer than a search waits
+            await release.wait()
+            return await apply(event)
+
+        monkeypatch.setattr(app.webhooks.events, "apply", slow)
+        monkeypatch.setattr(service, "CATCH_UP", 0.01)  # the bound only: the outcome does not depend on it
+        sandbox.finish_meeting("Quokka sync", said=QUOKKA)
+        await sandbox.webhooks.flush()
+        early = await search(mcp, "quokka")
+        assert early["hits"] == [] and early["freshness"]["webhook_events_pending"] == 2
+        assert "2 webhook events" in early["text"] and "still being downloaded" in early["text"]
+        release.set()
+        sandbox.reset_log()
+        later = await search(mcp, "quokka")
+        assert later["hits"] and later["freshness"]["webhook_events_pending"] == 0 and list_calls(sandbox) == 0
+
+
+async def test_a_webhook_naming_a_file_off_zooms_hosts_gets_no_token_and_indexes_nothing(
+    sandbox: Sandbox, clock: FixedClock
+) -> None:
+    async with webhooked(sandbox, clock) as (app, http), Client(app.server) as mcp:
+        assert app.webhooks is not None and sandbox.webhooks is not None
+        await sandbox.webhooks.validate()
+        await search(mcp, "launch date")
+        instance = sandbox.finish_meeting("Quokka sync", said=QUOKKA)
+        events, sandbox.webhooks.outbox = sandbox.webhooks.outbox, []
+        for event in events:  # the same events, signed, but every file said to be elsewhere
+            for f in event["payload"]["object"]["recording_files"]:
+                f["download_url"] = "https://files.example.net/rec/" + f["id"]
+        sandbox.reset_log()
+        for event in events:
+            body, headers = signed(event, int(clock.time()))
+            assert (await http.post("/zoom/webhook", content=body, headers=headers)).status_code == 200
+        await app.webhooks.settled()
+        assert downloads(sandbox) == []  # nothing was fetched, so no token went anywhere
+        assert any("files.example.net" in failure for failure in app.webhooks.events.failures)
+        found = await search(mcp, "quokka")
+        assert found["hits"] == [] and instance["uuid"] not in {h["meeting_uuid"] for h in found["hits"]}

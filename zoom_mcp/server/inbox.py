@@ -76,6 +76,10 @@ class WebhookInbox:
         self._pending = 0
         self._idle = anyio.Event()
         self._idle.set()
+        self._unapplied = 0  # queued events not applied yet (jobs that only tell subscribers are not counted)
+        self._caught_up = anyio.Event()
+        self._caught_up.set()
+        freshness.backlog = self  # a search relying on the index lets these be applied first
 
     def validated(self) -> None:
         """Zoom's endpoint validation arrived, verified: Zoom is sending to this server."""
@@ -108,6 +112,8 @@ class WebhookInbox:
             log.warning("webhook %s refused: %d events are waiting already; Zoom will deliver it again", name, QUEUE)
             return "full"
         self.counts.queued += 1
+        self._unapplied += 1
+        self._caught_up = anyio.Event() if self._caught_up.is_set() else self._caught_up
         self._remember(digest, now)
         self.freshness.delivered(now)
         return "queued"
@@ -129,7 +135,10 @@ class WebhookInbox:
                     if job.change is not None:
                         change = job.change
                     else:
-                        change = await self.events.apply(job.event or {})
+                        try:
+                            change = await self.events.apply(job.event or {})
+                        finally:
+                            self._applied_one()
                         self.counts.applied += 1
                     await self.subscriptions.publish(change)
                 except Exception:  # one bad event must not stop the worker
@@ -139,6 +148,21 @@ class WebhookInbox:
                     self._pending -= 1
                     if not self._pending:
                         self._idle.set()
+
+    def _applied_one(self) -> None:
+        self._unapplied -= 1
+        if not self._unapplied:
+            self._caught_up.set()
+
+    @property
+    def unapplied(self) -> int:
+        """Accepted events the worker has not applied to the index yet."""
+        return self._unapplied
+
+    async def applied(self) -> None:
+        """Return once every event accepted so far is in the index (subscribers may not be told yet)."""
+        while self._unapplied:
+            await self._caught_up.wait()
 
     async def settled(self) -> None:
         """Wait until every queued event has been applied and its subscribers told."""

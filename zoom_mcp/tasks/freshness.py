@@ -11,16 +11,33 @@ not hold: until the first verified delivery after the server starts (nothing say
 to this server), after a delivery the server had to refuse (its queue was full), and after more than
 `MAX_SILENCE` without any delivery (Zoom validates a registered endpoint every 72 hours, so silence
 beyond that means Zoom stopped sending).
+
+A search that relies on the index first lets the webhook events already accepted be applied (`Backlog`,
+the inbox; at most `CATCH_UP` seconds): once Zoom had its 200 for a recording, the next search finds it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from zoom_mcp.tasks.index import Listing
 
 MAX_SILENCE = 80 * 3600.0  # seconds: Zoom's 72-hour endpoint re-validation, and some slack
+CATCH_UP = 2.0  # seconds a search waits for accepted webhook events to be applied before it answers anyway
+
+
+class Backlog(Protocol):
+    """Accepted webhook events not applied yet (the inbox)."""
+
+    @property
+    def unapplied(self) -> int: ...
+
+    async def applied(self) -> None:
+        """Return once every event accepted so far has been applied to the index."""
+        ...
+
 
 Span = tuple[date, date]  # inclusive UTC days
 
@@ -32,6 +49,7 @@ class Freshness:
     receiving: bool = False  # a webhook receiver is configured (HTTP transport with the app's secret token)
     live_since: float | None = None  # the first delivery accepted since the start or since the last gap
     last_delivery: float | None = None
+    backlog: Backlog | None = None  # the inbox, when there is one
 
     def delivered(self, now: float) -> None:
         """A verified delivery was accepted: webhooks are live (from now on, if they were not)."""

@@ -19,7 +19,7 @@ from zoom_mcp.client import ZoomClient
 from zoom_mcp.client.paginate import HARD_CAP
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import NotFound, TranscriptError, ZoomAPIError, ZoomCallError
-from zoom_mcp.tasks.freshness import Freshness, Span, uncovered
+from zoom_mcp.tasks.freshness import CATCH_UP, Freshness, Span, uncovered
 from zoom_mcp.tasks.index import Hit, MeetingRow, Passage, TranscriptIndex
 from zoom_mcp.tasks.transcripts import parse_chat, parse_transcript
 
@@ -134,6 +134,7 @@ class Sourced:
     webhooks_since: float | None  # webhooks have kept the index current since then (None: not live)
     oldest_listing: float | None  # the oldest listing the index answered for (index sources)
     receiving: bool  # a webhook receiver is configured
+    pending: int = 0  # accepted webhook events still being applied when the search answered (after CATCH_UP)
 
 
 @dataclass
@@ -148,7 +149,8 @@ class Found:
 @dataclass
 class SearchOutcome:
     hits: list[Hit]
-    topic_matches: list[MeetingRow]
+    topic_matches: list[MeetingRow]  # the best of them (index.TOPICS)
+    topics_matched: int  # how many meetings' topics match in all
     meetings: dict[str, MeetingRow]
     scope: SearchScope
     without_transcript: int
@@ -266,6 +268,7 @@ class TaskService:
         """The user's recorded meetings in the scope: from the index for days that webhooks keep complete,
         listed from Zoom for the others (and then remembered, so the next search of them need not list)."""
         first, last = scope.windows[0][0], scope.windows[-1][1]
+        pending = await self.catch_up() if self.freshness.since(self.clock.time()) is not None else 0
         now = self.clock.time()
         since = self.freshness.since(now)
         host = self.index.host_of(user)
@@ -313,8 +316,19 @@ class TaskService:
             since,
             min((entry.listed_at for entry in listings), default=None) if source != "zoom" else None,
             self.freshness.receiving,
+            pending,
         )
         return Found(rows, sourced, truncated)
+
+    async def catch_up(self) -> int:
+        """Let the webhook events Zoom was already answered for reach the index (at most CATCH_UP seconds), so
+        a recording announced before this search is in it; how many are still being applied."""
+        backlog = self.freshness.backlog
+        if backlog is None or not backlog.unapplied:
+            return 0
+        with anyio.move_on_after(CATCH_UP):
+            await backlog.applied()
+        return backlog.unapplied
 
     def _windows(self, gap: Span) -> list[tuple[str, str]]:
         """Zoom's one-month windows for a span of days."""
@@ -351,9 +365,11 @@ class TaskService:
         async with anyio.create_task_group() as group:
             for uuid, wanted in kinds.items():
                 group.start_soon(load, uuid, wanted)
+        topics, matched = self.index.topic_matches(query, uuids)
         return SearchOutcome(
             hits=self.index.search(query, uuids, limit),
-            topic_matches=[by_uuid[u] for u in self.index.topic_matches(query, uuids)],
+            topic_matches=[by_uuid[u] for u in topics],
+            topics_matched=matched,
             meetings=by_uuid,
             scope=scope,
             without_transcript=sum(1 for row in found.rows if row.transcript_file is None),

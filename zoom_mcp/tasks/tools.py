@@ -206,6 +206,7 @@ async def search(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, 
         "topic_matches": [
             {"topic": m.topic, "date": m.start_time[:10], "meeting_uuid": m.uuid} for m in outcome.topic_matches
         ],
+        "topic_matches_total": outcome.topics_matched,
         "hits": hits,
         "problems": outcome.failures[:10],
     }
@@ -225,7 +226,11 @@ async def search(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, 
         lines.append("Only the most recent meetings were searched; narrow the range for older ones.")
     lines.append(freshness_line(outcome.sourced))
     if structured["topic_matches"]:
-        lines.append("Topics matching: " + "; ".join(f"{t['date']} {t['topic']}" for t in structured["topic_matches"]))
+        shown = len(structured["topic_matches"])
+        best = f" (the best {shown} of {outcome.topics_matched})" if outcome.topics_matched > shown else ""
+        lines.append(
+            f"Topics matching{best}: " + "; ".join(f"{t['date']} {t['topic']}" for t in structured["topic_matches"])
+        )
     for n, h in enumerate(hits, 1):
         who = f"{h['speaker']} " if h["speaker"] else ""
         lines.append(
@@ -249,10 +254,21 @@ def freshness(sourced: Sourced) -> dict[str, Any]:
         "listed_from_zoom": [{"from": a, "to": b} for a, b in sourced.listed],
         "webhooks_live_since": _when(sourced.webhooks_since),
         "index_listed_at": _when(sourced.oldest_listing),
+        "webhook_events_pending": sourced.pending,
     }
 
 
 def freshness_line(sourced: Sourced) -> str:
+    line = _freshness_line(sourced)
+    if sourced.pending:
+        line += (
+            f" {sourced.pending} webhook event{'s' * (sourced.pending != 1)} (new recordings or transcripts) "
+            "are still being downloaded: ask again in a moment to include them."
+        )
+    return line
+
+
+def _freshness_line(sourced: Sourced) -> str:
     calls = f"{sourced.list_calls} list call{'s' * (sourced.list_calls != 1)}"
     since = _when(sourced.webhooks_since)
     if sourced.source == "index":
