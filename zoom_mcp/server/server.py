@@ -90,9 +90,10 @@ class ZoomServer(Server):
             on_list_resources=self._list_resources,
             on_list_resource_templates=self._list_templates,
             on_read_resource=self._read_resource,
-            on_subscribe_resource=self.subscriptions.subscribe,
-            on_unsubscribe_resource=self.subscriptions.unsubscribe,
-            on_subscriptions_listen=self.subscriptions.listen,
+            # Subscriptions only where something can change (webhooks on): elsewhere none is declared or served.
+            on_subscribe_resource=self.subscriptions.subscribe if resources_change else None,
+            on_unsubscribe_resource=self.subscriptions.unsubscribe if resources_change else None,
+            on_subscriptions_listen=self.subscriptions.listen if resources_change else None,
             on_list_prompts=self._list_prompts,
             on_get_prompt=self._get_prompt,
         )
