@@ -55,13 +55,15 @@ class Sandbox:
         public_url: str = identity.ORIGIN,
         extra_meetings: int = 0,
         extra_days: int | None = None,
+        extra_minutes: int | None = None,
         handlers: Mapping[str, Handler] = HANDLERS,
     ) -> None:
         """`clock` drives token expiry and the seeded dates; `seed=False` starts an empty account.
 
         `public_url` is where the sandbox is reached, so its download URLs work (`serve` sets it to the
         listening address); `extra_meetings` seeds that many more transcribed meetings, for benchmarks, spread
-        over the history's four months or over `extra_days` days back; `handlers` replaces the hand-written
+        over the history's four months or over `extra_days` days back, `extra_minutes` long each (an hour or
+        more is talked through densely, as real meetings are); `handlers` replaces the hand-written
         behaviour (`{}`: every operation gets the default answer).
         """
         self.catalog = catalog or load_catalog()
@@ -86,7 +88,9 @@ class Sandbox:
         self.webhooks: WebhookSender | None = None  # set by send_webhooks_to
         self.download_tokens: dict[str, tuple[float, str]] = {}  # webhook download_token -> (expiry, instance UUID)
         if seed:
-            seed_state(self.state, clock, extra_meetings=extra_meetings, extra_days=extra_days)
+            seed_state(
+                self.state, clock, extra_meetings=extra_meetings, extra_days=extra_days, extra_minutes=extra_minutes
+            )
         self.app = SandboxApp(self)
 
     # --- webhooks ---------------------------------------------------------------------------------------------
