@@ -40,7 +40,8 @@ from zoom_mcp.app.settings import load
 from zoom_mcp.clock import SYSTEM_CLOCK, FixedClock
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tasks.index import TranscriptIndex, fts_query
-from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app
+from zoom_mcp.transport.http import HttpOptions, build_app
+from zoom_mcp.transport.security import HttpSecurity
 from zoom_mcp.transport.webhook import webhook_routes
 
 QUERY = "Team plan price"
@@ -144,7 +145,7 @@ def with_webhooks(app: App, sandbox: Sandbox) -> None:
     """The sandbox posts its signed webhooks into the server's real receiver route, in-process."""
     assert app.webhooks is not None
     routes = webhook_routes(app.webhooks, SECRET, app.clock)
-    http_app = build_app(app.server, HttpOptions(), HttpSecurity(webhook=True), routes=routes)
+    http_app = build_app(app.server, HttpOptions(), HttpSecurity(webhook=True), extra_routes=routes)
     sandbox.send_webhooks_to("http://127.0.0.1/zoom/webhook", SECRET, transport=httpx2.ASGITransport(app=http_app))
 
 

@@ -25,9 +25,14 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from zoom_mcp.api.catalog import COMPILED, compiled, parse_tools_yaml  # noqa: E402
+
 OPENAPI = ROOT / "scripts" / "reference" / "zoom-meetings-openapi.json"
 TOOLS_YAML = ROOT / "tools.yaml"
 SCHEMA_DIR = ROOT / "zoom_mcp" / "api" / "facts"
+COMPILED_PATH = ROOT / "zoom_mcp" / "api" / COMPILED  # tools.yaml as JSON, for a fast start-up
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # Curated fields kept as they are when present (besides name, toolset, safety and description).
@@ -316,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     if TOOLS_YAML.read_text(encoding="utf-8") != text:
         stale.append(str(TOOLS_YAML.relative_to(ROOT)))
+    compiled_text = compiled(text, parse_tools_yaml(text))
+    if not COMPILED_PATH.is_file() or COMPILED_PATH.read_text(encoding="utf-8") != compiled_text:
+        stale.append(str(COMPILED_PATH.relative_to(ROOT)))
     existing = {p.name for p in SCHEMA_DIR.glob("*.json")} if SCHEMA_DIR.exists() else set()
     for name, content in schema_files.items():
         path = SCHEMA_DIR / name
@@ -332,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
 
     SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
     TOOLS_YAML.write_text(text, encoding="utf-8")
+    COMPILED_PATH.write_text(compiled_text, encoding="utf-8")
     for name, content in schema_files.items():
         (SCHEMA_DIR / name).write_text(content, encoding="utf-8")
     for name in existing - set(schema_files):

@@ -24,7 +24,7 @@ from mcp import Client, StdioServerParameters
 
 from tests.conftest import running
 from tests.http_sandbox import serve_sandbox
-from tests.test_login import env_for, start_login
+from tests.test_login import env_for, sign_in_as, start_login
 from zoom_mcp import __version__
 from zoom_mcp.app.settings import load
 from zoom_mcp.clock import FixedClock
@@ -204,7 +204,7 @@ async def test_a_personal_sign_in_needs_no_fields(unpacked: Path, tmp_path: Path
     with serve_sandbox(Sandbox()) as base:
         proc, url = start_login(env_for(base, tmp_path, **creds))
         async with httpx2.AsyncClient() as browser:
-            callback = (await browser.get(url)).headers["location"]
+            callback = sign_in_as(url).headers["location"]  # the sandbox's Zoom sign-in: its owner
             assert (await browser.get(callback)).status_code == 200
         assert proc.wait(timeout=60) == 0
         # Where the sign-in and the (sandbox) Zoom live; the manifest sets the app fields to "".

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mcp.shared.tool_name_validation import validate_tool_name
 
-from zoom_mcp.api import SAFETY_CLASSES, Catalog
+from zoom_mcp.api import SAFETY_CLASSES, Catalog, load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -147,3 +147,14 @@ def test_readme_tool_table_is_fresh() -> None:
     import gen_docs
 
     assert gen_docs.main(["--check"]) == 0, "run: uv run python scripts/gen_docs.py"
+
+
+def test_a_tools_yaml_edited_since_the_compiled_copy_is_read_as_edited(tmp_path: Path) -> None:
+    """The compiled JSON is only a faster way to read tools.yaml: any edit to the text bypasses it."""
+    from zoom_mcp.api.catalog import catalog_path
+
+    text = catalog_path().read_text(encoding="utf-8")
+    edited = tmp_path / "tools.yaml"
+    edited.write_text(text.replace("Schedule a meeting for a user", "Plan a meeting for a user", 1), encoding="utf-8")
+    assert load_catalog().get("create_meeting").description.startswith("Schedule a meeting for a user")
+    assert load_catalog(edited).get("create_meeting").description.startswith("Plan a meeting for a user")

@@ -21,7 +21,7 @@ from mcp import Client, StdioServerParameters
 
 from tests.http_sandbox import serve_sandbox, zoom_env
 from tests.test_approvals import enrolled_config
-from tests.test_login import env_for, start_login
+from tests.test_login import env_for, sign_in_as, start_login
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
 
 pytestmark = [
@@ -101,7 +101,7 @@ async def test_claude_desktop_variant_works_from_a_personal_sign_in(tmp_path: Pa
     with serve_sandbox(Sandbox()) as base:
         proc, url = start_login(env_for(base, tmp_path, **creds))
         async with httpx2.AsyncClient() as browser:
-            callback = (await browser.get(url)).headers["location"]
+            callback = sign_in_as(url).headers["location"]  # the sandbox's Zoom sign-in: its owner
             assert (await browser.get(callback)).status_code == 200
         assert proc.wait(timeout=60) == 0
         signed_in = {

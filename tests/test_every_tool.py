@@ -1,8 +1,9 @@
 """Every catalog tool, end to end through an MCP client session against the sandbox.
 
-And the call table's checks can fail: for every operation with a hand-written handler, the same call
-against a sandbox whose handler for it does nothing (answers its success status with the schema's
-example, or with no body) must fail its check.
+And the call table's checks can fail: for every operation with a hand-written handler, and for every
+write and destructive operation of the catalog (each must have one), the same call against a sandbox
+whose handler for it does nothing (answers its success status with the schema's example, or with no
+body) must fail its check.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from zoom_mcp.sandbox.handlers import HANDLERS
 
 pytestmark = pytest.mark.anyio
 
+# Every operation that changes something: the default answer keeps no state, so each needs a handler.
+MUTATING = frozenset(op.name for op in CATALOG if op.safety in ("write", "destructive"))
+
 
 @pytest.fixture
 def sandbox() -> Sandbox:
@@ -48,6 +52,13 @@ def test_the_call_table_covers_the_catalog() -> None:
     assert set(BY_HAND) <= catalog
     assert set(CALLS) - set(BY_HAND) == catalog - set(HANDLERS)
     assert set(CALLS) == {op.name for op in CATALOG}
+
+
+def test_every_write_and_destructive_operation_has_a_handler() -> None:
+    # Derived from the catalog, not from HANDLERS: a newly catalogued write without a handler fails here,
+    # and in the do-nothing tests below (which run over these operations too).
+    assert len(MUTATING) == sum(1 for op in CATALOG if op.safety != "read") > 0
+    assert sorted(MUTATING - set(HANDLERS)) == []
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
@@ -122,7 +133,7 @@ async def _run(sandbox: Sandbox, op: Operation, plan: ToolCall) -> bool:
     return _passes(plan.check, sandbox, _as_the_tool_sees_it(op, reply))
 
 
-@pytest.mark.parametrize("name", sorted(HANDLERS))
+@pytest.mark.parametrize("name", sorted(set(HANDLERS) | MUTATING))
 async def test_the_check_passes_with_the_real_handler_over_http(name: str) -> None:
     op = CATALOG.get(name)
     assert op is not None
@@ -130,9 +141,10 @@ async def test_the_check_passes_with_the_real_handler_over_http(name: str) -> No
 
 
 @pytest.mark.parametrize("nothing", sorted(DO_NOTHING))
-@pytest.mark.parametrize("name", sorted(HANDLERS))
+@pytest.mark.parametrize("name", sorted(set(HANDLERS) | MUTATING))
 async def test_a_handler_that_does_nothing_fails_the_check(name: str, nothing: str) -> None:
     op = CATALOG.get(name)
     assert op is not None
+    assert name in HANDLERS, f"{name}: no hand-written handler, so the schema-shaped default already does nothing"
     sandbox = pinned(handlers={**HANDLERS, name: DO_NOTHING[nothing]})
     assert not await _run(sandbox, op, BY_HAND[name]), f"{name}: its check passes when its handler does nothing"

@@ -15,7 +15,7 @@ from zoom_mcp.app.cli import main
 from zoom_mcp.app.settings import Settings, load
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.tasks.indexes import DEFAULT
+from zoom_mcp.tasks.indexes import DEFAULT, IndexRegistry
 
 S2S = {"ZOOM_ACCOUNT_ID": "acct-1", "ZOOM_CLIENT_ID": "client", "ZOOM_CLIENT_SECRET": "secret"}
 
@@ -59,9 +59,24 @@ def test_an_unwritable_data_directory_keeps_it_in_memory(tmp_path: Path) -> None
 def test_index_names_the_file(tmp_path: Path) -> None:
     chosen = tmp_path / "mine.sqlite3"
     assert index_registry(settings(tmp_path, index=str(chosen), transport="http")).location(DEFAULT) == chosen
-    assert (
-        index_registry(settings(tmp_path, index=str(chosen))).location("someone") == tmp_path / "index-someone.sqlite3"
-    )
+    someone = index_registry(settings(tmp_path, index=str(chosen))).location("someone")
+    assert someone is not None and someone.parent == tmp_path  # a person's file beside it, named by a hash
+    assert someone.name.startswith("mine.sqlite3.") and "someone" not in someone.name
+
+
+def test_under_auth_oauth_webhook_events_go_to_the_hosts_own_index_only(tmp_path: Path) -> None:
+    registry = IndexRegistry(path=tmp_path / "index.sqlite3", people=True)
+    event = {"event": "recording.completed", "payload": {"object": {"uuid": "u", "host_id": "alex-id"}}}
+    assert registry.person_for_event(event) is None  # Alex has no index here yet: nobody's changes
+    registry.for_person("alex-id")
+    assert registry.person_for_event(event) == "alex-id"
+    summary = {"event": "meeting.summary_completed", "payload": {"object": {"meeting_host_id": "alex-id"}}}
+    assert registry.person_for_event(summary) == "alex-id"
+    assert registry.person_for_event({"event": "recording.completed", "payload": {}}) is None
+    registry.close()
+    again = IndexRegistry(path=tmp_path / "index.sqlite3", people=True)  # a restart: Alex's file is there
+    assert again.person_for_event(event) == "alex-id" and not (tmp_path / "index.sqlite3").exists()
+    assert IndexRegistry(path=tmp_path / "x.sqlite3").person_for_event(event) == DEFAULT  # single-user mode
 
 
 @pytest.mark.anyio

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from zoom_mcp.api.serialize import build_request
 from zoom_mcp.client import ZoomClient
 from zoom_mcp.client.auth import UserOAuth
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox
+from zoom_mcp.sandbox.fixtures.people import OWNER_ID
 from zoom_mcp.sandbox.transport import SandboxTransport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +58,16 @@ def start_login(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     raise AssertionError("login printed no sign-in URL")
 
 
+def sign_in_as(url: str, user: str = OWNER_ID) -> httpx2.Response:
+    """The browser on Zoom's sign-in page: it follows the link of the user the person is (the sandbox's page
+    has one per user), and Zoom redirects to the loopback listener."""
+    page = httpx2.get(url)
+    assert page.status_code == 200 and f"id='as-{user}'" in page.text
+    link = re.search(rf"id='as-{user}' href='([^']+)'", page.text)
+    assert link is not None
+    return httpx2.get(httpx2.URL(url).join(html.unescape(link.group(1))))
+
+
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "zoom_mcp", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
@@ -67,7 +80,7 @@ def test_login_then_work_as_that_user_then_logout(tmp_path: Path) -> None:
         env = env_for(base, tmp_path, **creds)
         proc, url = start_login(env)
         assert url.startswith(f"{base}/oauth/authorize?") and "code_challenge_method=S256" in url and "state=" in url
-        consent = httpx2.get(url)  # the browser: Zoom's consent page redirects to the loopback listener
+        consent = sign_in_as(url)  # the browser: Zoom's consent page redirects to the loopback listener
         assert consent.status_code == 302
         callback = consent.headers["location"]
         assert callback.startswith("http://127.0.0.1:") and "/callback?code=" in callback
@@ -100,7 +113,7 @@ def test_a_callback_with_the_wrong_state_stores_nothing(tmp_path: Path) -> None:
     creds = {"ZOOM_CLIENT_ID": SANDBOX_CREDENTIALS.client_id, "ZOOM_CLIENT_SECRET": SANDBOX_CREDENTIALS.client_secret}
     with serve_sandbox(Sandbox()) as base:
         proc, url = start_login(env_for(base, tmp_path, **creds))
-        callback = httpx2.get(url).headers["location"]
+        callback = sign_in_as(url).headers["location"]
         forged = callback.split("?")[0] + "?code=stolen&state=not-the-one"
         assert httpx2.get(forged).status_code == 400
         _, err = proc.communicate(timeout=60)
@@ -124,6 +137,7 @@ def test_the_sandbox_checks_pkce_and_single_use_codes() -> None:
                 "state": "s",
                 "code_challenge": "wrong-challenge",
                 "code_challenge_method": "S256",
+                "sandbox_user": OWNER_ID,
             }
             code = httpx2.URL((await http.get("/oauth/authorize", params=query)).headers["location"]).params["code"]
             form = {

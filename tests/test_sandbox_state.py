@@ -7,6 +7,7 @@ names no field the schema does not.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 
 import zoom_mcp.sandbox.fixtures as s
 from tests.schema_checks import unknown_fields
-from tests.tool_calls import BY_HAND, MOMENTS, NOW, PLAUSIBLE
+from tests.tool_calls import BACKGROUNDS, BY_HAND, MOMENTS, NAME_TAG, NOW, PLAUSIBLE, PNG_1PX, TAGS
 from zoom_mcp.api import load_catalog
 from zoom_mcp.api.serialize import build_request
 from zoom_mcp.clock import FixedClock
@@ -47,9 +48,15 @@ async def call(client: httpx2.AsyncClient, name: str, arguments: dict[str, Any],
     op = CATALOG.get(name)
     assert op is not None, name
     request = build_request(op, arguments)
-    reply = await client.request(
-        request.method, "/v2" + request.path, params=request.query, json=request.json, headers=STATIC
-    )
+    if request.files is not None:  # an upload goes as multipart, as the server's client sends it
+        files = {key: (key, data, "application/octet-stream") for key, data in request.files.items()}
+        reply = await client.request(
+            request.method, "/v2" + request.path, params=request.query, data=request.json, files=files, headers=STATIC
+        )
+    else:
+        reply = await client.request(
+            request.method, "/v2" + request.path, params=request.query, json=request.json, headers=STATIC
+        )
     expected = op.success_status if status is None else status
     assert reply.status_code == expected, (name, reply.status_code, reply.text)
     if reply.status_code >= 400:
@@ -462,6 +469,231 @@ async def test_reports_come_from_past_meetings(client: httpx2.AsyncClient, sb: S
     assert sum(d["meetings"] for d in daily["dates"]) >= 1
     history = await call(client, "get_meeting_history_report", {**week, "search_key": "budget"})
     assert [h["meeting_uuid"] for h in history["history_meetings"]] == [s.BUDGET_UUID]
+
+
+# --- 7. live streams, in-meeting apps, RTMS, SIP URIs, invite links, a live webinar's chat, session branding ---
+
+
+async def test_meeting_livestream_is_set_then_started_changed_and_stopped(
+    client: httpx2.AsyncClient, sb: Sandbox
+) -> None:
+    live = s.LIVE_MEETING_ID
+    stream = {"stream_url": "rtmp://s.example.com/a", "stream_key": "k-1", "page_url": "https://s.example.com/a"}
+    await call(client, "update_meeting_livestream", {"meetingId": live, **stream})
+    assert await call(client, "get_meeting_livestream", {"meetingId": str(live)}) == stream
+    await call(client, "update_meeting_livestream", {"meetingId": live, **stream, "resolution": "1080p"})
+    assert (await call(client, "get_meeting_livestream", {"meetingId": str(live)}))["resolution"] == "1080p"
+
+    status = "update_meeting_livestream_status"
+    early = await call(
+        client, status, {"meetingId": live, "action": "mode", "settings": {"layout": "gallery_view"}}, 400
+    )
+    assert early["code"] == 300 and "not being live streamed" in early["message"]
+    await call(client, status, {"meetingId": live, "action": "start"})
+    assert sb.state.live[live]["livestream"] == {
+        "status": "started",
+        "stream_url": stream["stream_url"],
+        "settings": {},
+    }
+    await call(client, status, {"meetingId": live, "action": "mode", "settings": {"layout": "speaker_view"}})
+    assert sb.state.live[live]["livestream"]["settings"] == {"layout": "speaker_view"}
+    await call(client, status, {"meetingId": live, "action": "stop"})
+    assert sb.state.live[live]["livestream"]["status"] == "stopped"
+    scheduled = s.SCHEDULED_MEETING_ID
+    not_live = await call(client, status, {"meetingId": scheduled, "action": "start"}, 400)
+    assert not_live == {"code": 4927, "message": f"Meeting {scheduled} has not started."}
+    await call(client, status, {"meetingId": 12345678901, "action": "start"}, 404)
+
+
+async def test_webinar_livestream_is_set_then_started_while_the_webinar_runs(
+    client: httpx2.AsyncClient, sb: Sandbox
+) -> None:
+    webinar, live = s.WEBINAR_ID, s.LIVE_WEBINAR_ID
+    empty = await call(client, "get_webinar_livestream", {"webinarId": str(webinar)})
+    assert empty == {"stream_url": "", "stream_key": "", "page_url": "", "resolution": ""}
+    stream = {"stream_url": "rtmp://s.example.com/w", "stream_key": "w-1", "page_url": "https://s.example.com/w"}
+    await call(client, "update_webinar_livestream", {"webinarId": webinar, **stream})
+    assert await call(client, "get_webinar_livestream", {"webinarId": str(webinar)}) == stream
+
+    status = "update_webinar_livestream_status"
+    not_live = await call(client, status, {"webinarId": webinar, "action": "start"}, 400)
+    assert not_live == {"code": 200, "message": f"Webinar {webinar} has not started."}
+    await call(client, status, {"webinarId": live, "action": "start", "settings": {"active_speaker_name": True}})
+    streaming = sb.state.live_webinars[live]["livestream"]
+    assert streaming == {
+        "status": "started",
+        "stream_url": "rtmp://live.example.com/townhall",
+        "settings": {"active_speaker_name": True},
+    }
+    await call(client, status, {"webinarId": live, "action": "stop"})
+    assert sb.state.live_webinars[live]["livestream"]["status"] == "stopped"
+    del sb.state.webinars[live]["livestream"]
+    unset = await call(client, status, {"webinarId": live, "action": "start"}, 400)
+    assert unset == {"code": 3000, "message": "The current webinar is not configured with a custom streaming service."}
+
+
+async def test_live_webinar_chat_messages_and_their_files(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    live, (first, second), (one, two) = s.LIVE_WEBINAR_ID, s.LIVE_WEBINAR_MESSAGE_IDS, s.LIVE_WEBINAR_FILE_IDS
+    delete = "delete_live_webinar_chat_message"
+    await call(client, delete, {"webinarId": live, "messageId": second, "file_ids": one})
+    assert sb.state.live_webinars[live]["messages"][second]["file_ids"] == [two]
+    bad = await call(client, delete, {"webinarId": live, "messageId": second, "file_ids": one}, 400)
+    assert bad == {"code": 300, "message": "Invalid parameter: file_ids."}
+    await call(client, delete, {"webinarId": live, "messageId": first})
+    assert list(sb.state.live_webinars[live]["messages"]) == [second]
+    missing = await call(client, delete, {"webinarId": live, "messageId": first}, 404)
+    assert missing == {"code": 3001, "message": f"Message does not exist: {first}."}
+    not_live = await call(client, delete, {"webinarId": s.WEBINAR_ID, "messageId": second}, 404)
+    assert not_live == {"code": 3001, "message": f"Webinar does not exist: {s.WEBINAR_ID}."}
+    await call(client, "update_webinar_status", {"webinarId": live, "action": "end"})
+    await call(client, delete, {"webinarId": live, "messageId": second}, 404)
+
+
+async def test_meeting_apps_open_at_most_three_and_not_once_started(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    meeting = s.SCHEDULED_MEETING_ID
+    added = await call(client, "add_meeting_app", {"meetingId": meeting})
+    assert added["start_time"] == sb.state.meetings[meeting]["start_time"] and added["app_id"] == "sandbox-client"
+    assert await call(client, "add_meeting_app", {"meetingId": meeting}) == added  # once per app
+    assert [a["app_id"] for a in sb.state.open_apps[meeting]] == [s.OTHER_APP_ID, "sandbox-client"]
+    await call(client, "delete_meeting_app", {"meetingId": meeting})
+    assert [a["app_id"] for a in sb.state.open_apps[meeting]] == [s.OTHER_APP_ID]
+    sb.state.open_apps[meeting] += [{"id": 2, "app_id": "app-2"}, {"id": 3, "app_id": "app-3"}]
+    full = await call(client, "add_meeting_app", {"meetingId": meeting}, 400)
+    assert full == {"code": 3000, "message": "You can only add up to 3 apps."}
+    for name in ("add_meeting_app", "delete_meeting_app"):
+        started = await call(client, name, {"meetingId": s.LIVE_MEETING_ID}, 400)
+        assert started == {"code": 3000, "message": f"Meeting {s.LIVE_MEETING_ID} has started."}
+
+
+async def test_an_rtms_app_starts_pauses_resumes_and_stops_for_the_host(
+    client: httpx2.AsyncClient, sb: Sandbox
+) -> None:
+    live, rtms = s.LIVE_MEETING_ID, "update_live_meeting_rtms_status"
+
+    def body(action: str, **more: str) -> dict[str, Any]:
+        return {"meetingId": live, "action": action, "settings": {"client_id": "rtms-1", **more}}
+
+    early = await call(client, rtms, body("pause"), 400)
+    message = f"Unable to 'pause' the RTMS app for user '{s.OWNER_ID}' because it has not been started."
+    assert early == {"code": 13277, "message": message}
+    for action, status in (("start", "started"), ("pause", "paused"), ("resume", "started"), ("stop", "stopped")):
+        await call(client, rtms, body(action))
+        assert [r["status"] for r in sb.state.live[live]["rtms"]] == [status]
+    not_host = await call(client, rtms, body("start", participant_user_id=s.SAM_ID), 403)
+    assert not_host["code"] == 2308 and f"User '{s.SAM_ID}' is not allowed" in not_host["message"]
+    nobody = await call(client, rtms, body("start", participant_user_id="nobody"), 400)
+    assert nobody == {"code": 2312, "message": "User does not exist: nobody."}
+    scheduled = {"meetingId": s.SCHEDULED_MEETING_ID, "action": "start", "settings": {"client_id": "rtms-1"}}
+    not_started = await call(client, rtms, scheduled, 400)
+    assert not_started == {"code": 3000, "message": f"Meeting {s.SCHEDULED_MEETING_ID} has not started."}
+
+
+async def test_sip_uris_and_invite_links_are_issued_and_kept(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    meeting, webinar = s.SCHEDULED_MEETING_ID, s.WEBINAR_ID
+    sip = await call(client, "get_meeting_sip_uri", {"meetingId": meeting})
+    assert sip["sip_dialing"] == f"{meeting}@zoomcrc.com" and sip["expire_in"] == 7200
+    assert sip["paid_crc_plan_participant"] is False
+    again = await call(client, "get_webinar_sip_uri", {"webinarId": webinar, "passcode": "webinar1"})
+    assert again["sip_dialing"] == f"{webinar}.webinar1@zoomcrc.com"
+    assert [x["participant_identifier_code"] for x in sb.state.sip_dialing[webinar]] == [
+        again["participant_identifier_code"]
+    ]
+    attendees = [{"name": "Ana"}, {"name": "Ben", "disable_audio": True}]
+    links = await call(client, "create_webinar_invite_links", {"webinarId": webinar, "attendees": attendees})
+    assert [a["name"] for a in links["attendees"]] == ["Ana", "Ben"]
+    assert len({a["join_url"] for a in links["attendees"]}) == 2
+    kept = sb.state.invite_links[webinar]
+    assert [(k["disable_audio"], k["expires_at"]) for k in kept] == [
+        (False, "2026-12-15T17:00:00Z"),
+        (True, "2026-12-15T17:00:00Z"),
+    ]
+    await call(client, "create_webinar_invite_links", {"webinarId": 98765432109, "attendees": attendees}, 404)
+
+
+async def test_a_tsp_users_global_dial_in_url(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    await call(client, "set_user_tsp_dial_in_url", {"userId": s.SAM_EMAIL, "audio_url": "https://dial.example.com/s"})
+    assert sb.state.user_tsp_settings == {s.SAM_ID: {"audio_url": "https://dial.example.com/s"}}
+    await call(client, "set_user_tsp_dial_in_url", {"userId": "nobody@example.com", "audio_url": "x"}, 404)
+    sb.state.tsp["tsp_enabled"] = False
+    off = await call(client, "set_user_tsp_dial_in_url", {"userId": "me", "audio_url": "x"}, 400)
+    assert off == {"code": 2024, "message": "Account has not enabled TSP."}
+
+
+async def test_webinar_branding_name_tags_round_trip(client: httpx2.AsyncClient) -> None:
+    webinar = s.WEBINAR_ID
+
+    async def branding() -> Any:
+        return await call(client, "get_webinar_branding", {"webinarId": webinar})
+
+    async def panelist() -> Any:
+        return (await call(client, "list_webinar_panelists", {"webinarId": webinar}))["panelists"][0]
+
+    assert [t["id"] for t in (await branding())["name_tags"]] == list(TAGS)
+    body = {"webinarId": webinar, **NAME_TAG, "is_default": True, "set_default_for_all_panelists": False}
+    tag = await call(client, "create_webinar_branding_name_tag", body)
+    assert (await panelist())["name_tag_id"] == TAGS[0]  # Sam has a tag, and keeps it
+    await call(
+        client,
+        "update_webinar_branding_name_tag",
+        {"webinarId": webinar, "nameTagId": tag["id"], "name": "Guest speaker", "is_default": True},
+    )
+    assert ((await panelist())["name_tag_id"], (await panelist())["name_tag_name"]) == (tag["id"], "Guest speaker")
+    defaults = [(t["id"], t["is_default"]) for t in (await branding())["name_tags"]]
+    assert defaults == [(TAGS[0], False), (TAGS[1], False), (tag["id"], True)]
+    missing = await call(
+        client, "update_webinar_branding_name_tag", {"webinarId": webinar, "nameTagId": "nope", "name": "x"}, 400
+    )
+    assert missing == {"code": 300, "message": "Name Tag does not exist."}
+    delete = "delete_webinar_branding_name_tags"
+    bad = await call(client, delete, {"webinarId": webinar, "name_tag_ids": f"{TAGS[0]},nope"}, 400)
+    assert bad == {"code": 300, "message": "Invalid parameter: `name_tag_ids`."}
+    await call(client, delete, {"webinarId": webinar, "name_tag_ids": f"{TAGS[0]}, {tag['id']}"})
+    assert [t["id"] for t in (await branding())["name_tags"]] == [TAGS[1]]
+    assert "name_tag_id" not in await panelist()
+
+    plain = await call(client, "create_webinar", {"userId": "me", "topic": "No branding"})
+    off = await call(client, "create_webinar_branding_name_tag", {"webinarId": plain["id"], **NAME_TAG}, 400)
+    assert off == {"code": 3000, "message": "This webinar does not have session branding enabled."}
+    await call(client, "get_webinar_branding", {"webinarId": plain["id"]}, 400)
+
+
+async def test_webinar_branding_images_round_trip(client: httpx2.AsyncClient, sb: Sandbox) -> None:
+    webinar = s.WEBINAR_ID
+
+    async def branding() -> Any:
+        return await call(client, "get_webinar_branding", {"webinarId": webinar})
+
+    upload = "add_webinar_branding_virtual_background"
+    image = await call(client, upload, {"webinarId": webinar, "file": PNG_1PX})
+    assert image["is_default"] is False and image["name"] == f"{image['id']}.png"
+    text = base64.b64encode(b"not an image").decode()
+    not_image = await call(client, upload, {"webinarId": webinar, "file": text}, 400)
+    assert not_image == {"code": 120, "message": "You may only upload JPG/JPEG, GIF, or PNG image files."}
+    empty = await call(client, upload, {"webinarId": webinar, "file": ""}, 400)
+    assert empty == {"code": 120, "message": "No file uploaded. Verify that a file has been uploaded."}
+
+    await call(client, "set_webinar_branding_default_virtual_background", {"webinarId": webinar, "id": image["id"]})
+    defaults = [(b["id"], b["is_default"]) for b in (await branding())["virtual_backgrounds"]]
+    assert defaults == [(BACKGROUNDS[0], False), (BACKGROUNDS[1], False), (image["id"], True)]
+    assert sb.state.panelists[webinar][0]["virtual_background_id"] == BACKGROUNDS[0]  # Sam keeps his
+    unknown = await call(
+        client, "set_webinar_branding_default_virtual_background", {"webinarId": webinar, "id": "x"}, 400
+    )
+    assert unknown == {"code": 300, "message": "Invalid parameter: x"}
+    delete = "delete_webinar_branding_virtual_backgrounds"
+    assert (await call(client, delete, {"webinarId": webinar}, 400))["message"] == "Invalid parameter: `ids`."
+    await call(client, delete, {"webinarId": webinar, "ids": BACKGROUNDS[0]})
+    assert [b["id"] for b in (await branding())["virtual_backgrounds"]] == [BACKGROUNDS[1], image["id"]]
+    assert "virtual_background_id" not in sb.state.panelists[webinar][0]
+    sb.state.webinar_branding[webinar]["virtual_backgrounds"] *= 5
+    full = await call(client, upload, {"webinarId": webinar, "file": PNG_1PX}, 400)
+    assert full == {"code": 120, "message": "A maximum of 10 files are allowed for a webinar."}
+
+    wallpaper = await call(client, "add_webinar_branding_wallpaper", {"webinarId": webinar, "file": PNG_1PX})
+    assert (await branding())["wallpaper"] == {"id": wallpaper["id"]}
+    await call(client, "delete_webinar_branding_wallpaper", {"webinarId": webinar})
+    assert "wallpaper" not in await branding()
+    await call(client, "delete_webinar_branding_wallpaper", {"webinarId": webinar})  # none left: no error
 
 
 @pytest.mark.parametrize("name", sorted(PLAUSIBLE))

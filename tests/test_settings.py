@@ -84,9 +84,9 @@ def test_secrets_never_show() -> None:
 
 
 def test_prefixes_of_flags_are_not_accepted() -> None:
-    """`--auth x` used to mean `--auth-token-file x` silently."""
-    proc = run("--sandbox", "--auth", "x")
-    assert proc.returncode == 2 and "unrecognized arguments: --auth" in proc.stderr
+    """`--auth-token x` would mean `--auth-token-file x` silently."""
+    proc = run("--sandbox", "--auth-token", "x")
+    assert proc.returncode == 2 and "unrecognized arguments: --auth-token" in proc.stderr
     proc = run("tools", "--sand")
     assert proc.returncode == 2 and "unrecognized arguments: --sand" in proc.stderr
 

@@ -23,7 +23,8 @@ from zoom_mcp.sandbox.fixtures import history as h
 from zoom_mcp.server import inbox
 from zoom_mcp.tasks import service
 from zoom_mcp.tasks.events import Change
-from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app
+from zoom_mcp.transport.http import HttpOptions, build_app
+from zoom_mcp.transport.security import HttpSecurity
 from zoom_mcp.transport.webhook import webhook_routes
 
 pytestmark = pytest.mark.anyio
@@ -260,7 +261,7 @@ async def test_other_paths_still_need_the_bearer_token(sandbox: Sandbox, clock: 
     async with webhooked(sandbox, clock) as (app, _):
         security = HttpSecurity(token="s3cret", webhook=True)
         routes = webhook_routes(app.webhooks, SECRET, clock) if app.webhooks else []
-        http_app = build_app(app.server, HttpOptions(), security, routes=routes)
+        http_app = build_app(app.server, HttpOptions(), security, extra_routes=routes)
         async with httpx2.AsyncClient(
             transport=httpx2.ASGITransport(app=http_app), base_url="http://127.0.0.1"
         ) as http:

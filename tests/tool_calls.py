@@ -82,6 +82,35 @@ def _on(sandbox: Sandbox, day: str, host_id: str | None = None) -> list[str]:
     return [i["uuid"] for i in sorted(found, key=lambda i: i["start_time"], reverse=True)]
 
 
+def _last(store: dict[Any, list[dict[str, Any]]], key: Any) -> dict[str, Any]:
+    """The newest record kept under `key` (a KeyError or IndexError when there is none: the check fails)."""
+    return store[key][-1]
+
+
+def _branding(sandbox: Sandbox, webinar_id: int = s.WEBINAR_ID) -> dict[str, Any]:
+    return sandbox.state.webinar_branding[webinar_id]
+
+
+def _panelist(sandbox: Sandbox) -> dict[str, Any]:
+    """The launch webinar's seeded panelist, as stored."""
+    return sandbox.state.panelists[s.WEBINAR_ID][0]
+
+
+def _own_app_opens(sandbox: Sandbox, meeting_id: int) -> None:
+    """The sandbox's own app is set to open in the meeting, as add_meeting_app leaves it."""
+    sandbox.state.open_apps.setdefault(meeting_id, []).append({"id": 1, "app_id": sandbox.credentials.client_id})
+
+
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+PNG_SIZE = len(base64.b64decode(PNG_1PX))
+STREAM = {
+    "stream_url": "rtmp://stream.example.com/live",
+    "stream_key": "review-key-1",
+    "page_url": "https://stream.example.com/review",
+    "resolution": "1080p",
+}
+NAME_TAG = {"name": "Guest", "text_color": "#000000", "accent_color": "#FF0000", "background_color": "#FFFFFF"}
+LW, TAGS, BACKGROUNDS = s.LIVE_WEBINAR_ID, s.WEBINAR_NAME_TAG_IDS, s.WEBINAR_BACKGROUND_IDS
 POLL_QUESTION = {"name": "Which day works?", "type": "single", "answers": ["Monday", "Tuesday"]}
 PERSON = {"email": "pat.lee@example.com", "first_name": "Pat", "last_name": "Lee"}
 H323 = {"name": "Board codec", "protocol": "SIP", "ip": "192.0.2.20", "encryption": "yes"}
@@ -414,7 +443,10 @@ BY_HAND: dict[str, ToolCall] = {
     ),
     "create_meeting_invite_links": ToolCall(
         {"meetingId": s.SCHEDULED_MEETING_ID, "attendees": [{"name": "Pat"}], "ttl": 3600},
-        lambda sb, d: d["attendees"][0]["name"] == "Pat",
+        lambda sb, d: (
+            d["attendees"][0]["name"] == "Pat"
+            and _ids(sb.state.invite_links[s.SCHEDULED_MEETING_ID], "join_url") == _ids(d["attendees"], "join_url")
+        ),
     ),
     "get_live_streaming_join_token": ToolCall({"meetingId": s.LIVE_MEETING_ID}, lambda sb, d: len(d["token"]) == 40),
     "get_local_archiving_token": ToolCall(
@@ -687,6 +719,149 @@ BY_HAND: dict[str, ToolCall] = {
     "get_meeting_history_report": seeded(
         "get_meeting_history_report", lambda sb, d: s.BUDGET_UUID in _ids(d["history_meetings"], "meeting_uuid")
     ),
+    # --- SIP URIs, invite links, in-meeting apps, RTMS, TSP dial-in page ---
+    "get_meeting_sip_uri": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, "passcode": "sandbox1"},
+        lambda sb, d: (
+            d["sip_dialing"] == f"{s.SCHEDULED_MEETING_ID}.sandbox1@zoomcrc.com"
+            and _last(sb.state.sip_dialing, s.SCHEDULED_MEETING_ID)["participant_identifier_code"]
+            == d["participant_identifier_code"]
+        ),
+    ),
+    "get_webinar_sip_uri": ToolCall(
+        {"webinarId": W},
+        lambda sb, d: (
+            d["sip_dialing"] == f"{W}@zoomcrc.com"
+            and _last(sb.state.sip_dialing, W)["participant_identifier_code"] == d["participant_identifier_code"]
+        ),
+    ),
+    "create_webinar_invite_links": ToolCall(
+        {"webinarId": W, "attendees": [{"name": "Kim", "disable_video": True}], "ttl": 3600},
+        lambda sb, d: (
+            [(a["name"], a["join_url"]) for a in d["attendees"]]
+            == [(a["name"], a["join_url"]) for a in sb.state.invite_links[W]]
+            and sb.state.invite_links[W][0]["disable_video"] is True
+        ),
+    ),
+    "add_meeting_app": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID},
+        lambda sb, d: (
+            _ids(sb.state.open_apps[s.SCHEDULED_MEETING_ID], "app_id") == [s.OTHER_APP_ID, sb.credentials.client_id]
+            and (d["id"], d["app_id"]) == (_last(sb.state.open_apps, s.SCHEDULED_MEETING_ID)["id"], "sandbox-client")
+        ),
+    ),
+    "delete_meeting_app": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID},
+        lambda sb, d: _ids(sb.state.open_apps[s.SCHEDULED_MEETING_ID], "app_id") == [s.OTHER_APP_ID],
+        setup=lambda sb: _own_app_opens(sb, s.SCHEDULED_MEETING_ID),
+    ),
+    "update_live_meeting_rtms_status": ToolCall(
+        {"meetingId": s.LIVE_MEETING_ID, "action": "start", "settings": {"client_id": "rtms-client-1"}},
+        lambda sb, d: (
+            sb.state.live[s.LIVE_MEETING_ID]["rtms"]
+            == [{"client_id": "rtms-client-1", "participant_user_id": s.OWNER_ID, "status": "started"}]
+        ),
+    ),
+    "set_user_tsp_dial_in_url": ToolCall(
+        {"userId": "me", "audio_url": "https://dial.example.com/global"},
+        lambda sb, d: sb.state.user_tsp_settings[s.OWNER_ID] == {"audio_url": "https://dial.example.com/global"},
+    ),
+    # --- live streams, a live webinar's chat ---
+    "update_meeting_livestream": ToolCall(
+        {"meetingId": s.SCHEDULED_MEETING_ID, **STREAM},
+        lambda sb, d: sb.state.meetings[s.SCHEDULED_MEETING_ID]["livestream"] == STREAM,
+    ),
+    "update_meeting_livestream_status": ToolCall(
+        {"meetingId": s.LIVE_MEETING_ID, "action": "start", "settings": {"layout": "gallery_view"}},
+        lambda sb, d: (
+            sb.state.live[s.LIVE_MEETING_ID]["livestream"]
+            == {
+                "status": "started",
+                "stream_url": "rtmp://live.example.com/zoom",
+                "settings": {"layout": "gallery_view"},
+            }
+        ),
+    ),
+    "get_webinar_livestream": ToolCall(
+        {"webinarId": str(LW)}, lambda sb, d: (d["stream_key"], d["resolution"]) == ("townhall-2026", "1080p")
+    ),
+    "update_webinar_livestream": ToolCall(
+        {"webinarId": W, **STREAM}, lambda sb, d: sb.state.webinars[W]["livestream"] == STREAM
+    ),
+    "update_webinar_livestream_status": ToolCall(
+        {"webinarId": LW, "action": "start", "settings": {"display_name": "Town hall"}},
+        lambda sb, d: (
+            sb.state.live_webinars[LW]["livestream"]
+            == {
+                "status": "started",
+                "stream_url": "rtmp://live.example.com/townhall",
+                "settings": {"display_name": "Town hall"},
+            }
+        ),
+    ),
+    "delete_live_webinar_chat_message": ToolCall(
+        {"webinarId": LW, "messageId": s.LIVE_WEBINAR_MESSAGE_IDS[0]},
+        lambda sb, d: list(sb.state.live_webinars[LW]["messages"]) == [s.LIVE_WEBINAR_MESSAGE_IDS[1]],
+    ),
+    # --- webinar session branding ---
+    "get_webinar_branding": ToolCall(
+        {"webinarId": W},
+        lambda sb, d: (
+            _ids(d["name_tags"]) == list(TAGS)
+            and [(b["id"], b["is_default"]) for b in d["virtual_backgrounds"]]
+            == [(BACKGROUNDS[0], True), (BACKGROUNDS[1], False)]
+            and d["wallpaper"] == {"id": s.WEBINAR_WALLPAPER_ID}
+        ),
+    ),
+    "create_webinar_branding_name_tag": ToolCall(
+        {"webinarId": W, **NAME_TAG, "is_default": True},
+        lambda sb, d: (
+            _ids(_branding(sb)["name_tags"]) == [*TAGS, d["id"]]
+            and [t["is_default"] for t in _branding(sb)["name_tags"]] == [False, False, True]
+            and (_panelist(sb)["name_tag_id"], _panelist(sb)["name_tag_name"]) == (d["id"], "Guest")
+        ),
+    ),
+    "update_webinar_branding_name_tag": ToolCall(
+        {"webinarId": W, "nameTagId": TAGS[0], "name": "Keynote speaker"},
+        lambda sb, d: (
+            _branding(sb)["name_tags"][0]["name"] == "Keynote speaker"
+            and _panelist(sb)["name_tag_name"] == "Keynote speaker"
+        ),
+    ),
+    "delete_webinar_branding_name_tags": ToolCall(
+        {"webinarId": W, "name_tag_ids": TAGS[0]},
+        lambda sb, d: _ids(_branding(sb)["name_tags"]) == [TAGS[1]] and "name_tag_id" not in _panelist(sb),
+    ),
+    "add_webinar_branding_virtual_background": ToolCall(
+        {"webinarId": W, "file": PNG_1PX, "default": True, "set_default_for_all_panelists": False},
+        lambda sb, d: (
+            _ids(_branding(sb)["virtual_backgrounds"]) == [*BACKGROUNDS, d["id"]]
+            and (d["type"], d["size"], d["is_default"]) == ("image", PNG_SIZE, True)
+            and _panelist(sb)["virtual_background_id"] == BACKGROUNDS[0]  # panelists with one keep theirs
+        ),
+    ),
+    "set_webinar_branding_default_virtual_background": ToolCall(
+        {"webinarId": W, "id": BACKGROUNDS[1], "set_default_for_all_panelists": True},
+        lambda sb, d: (
+            [b["is_default"] for b in _branding(sb)["virtual_backgrounds"]] == [False, True]
+            and _panelist(sb)["virtual_background_id"] == BACKGROUNDS[1]
+        ),
+    ),
+    "delete_webinar_branding_virtual_backgrounds": ToolCall(
+        {"webinarId": W, "ids": BACKGROUNDS[0]},
+        lambda sb, d: (
+            _ids(_branding(sb)["virtual_backgrounds"]) == [BACKGROUNDS[1]]
+            and "virtual_background_id" not in _panelist(sb)
+        ),
+    ),
+    "add_webinar_branding_wallpaper": ToolCall(
+        {"webinarId": W, "file": PNG_1PX},
+        lambda sb, d: (
+            _branding(sb)["wallpaper"]["id"] == d["id"] != s.WEBINAR_WALLPAPER_ID
+            and (d["type"], d["size"], d["name"]) == ("image", PNG_SIZE, f"{d['id']}.png")
+        ),
+    ),
+    "delete_webinar_branding_wallpaper": ToolCall({"webinarId": W}, lambda sb, d: _branding(sb)["wallpaper"] is None),
 }
 
 

@@ -16,8 +16,8 @@ from tests.conftest import running, sandbox_settings
 from zoom_mcp.app.assemble import App
 from zoom_mcp.clock import Clock
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.transport import HttpOptions, HttpSecurity, build_app
-from zoom_mcp.transport.security import WEBHOOK_PATH
+from zoom_mcp.transport.http import HttpOptions, build_app
+from zoom_mcp.transport.security import WEBHOOK_PATH, HttpSecurity
 from zoom_mcp.transport.webhook import webhook_routes
 
 SECRET = "sandbox-webhook-secret-token"
@@ -36,7 +36,7 @@ async def webhooked(
         assert app.webhooks is not None
         security = HttpSecurity(webhook=True, max_body_bytes=app.settings.max_body_bytes)
         routes = webhook_routes(app.webhooks, SECRET, clock)
-        http_app = build_app(app.server, HttpOptions(), security, routes=routes)
+        http_app = build_app(app.server, HttpOptions(), security, extra_routes=routes)
         transport = httpx2.ASGITransport(app=http_app)
         sandbox.send_webhooks_to(URL, SECRET, transport=transport, faults=faults)
         async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:

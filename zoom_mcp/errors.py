@@ -11,7 +11,8 @@ ZoomMcpError                 root; its text is written for the person or model r
 ├── NotFound                 what was asked about is not there (a meeting without a recording)
 ├── PasskeyRefused            a WebAuthn assertion or enrollment that does not verify (approval pages)
 ├── TranscriptError          a transcript file that is not WebVTT
-├── LoginError               `zoom-mcp login` did not complete
+├── LoginError               `zoom-mcp login`, or a person's sign-in under --auth oauth, did not complete
+├── ClientRefused            an MCP client's registration or metadata document is not accepted (--auth oauth)
 └── ZoomCallError            a call to Zoom did not give an answer
     ├── ZoomAPIError         Zoom answered with an error status ({"code", "message"})
     ├── ZoomAuthError        no usable credentials: token endpoint refused, or 401 after refresh
@@ -85,6 +86,10 @@ class TranscriptError(ZoomMcpError, ValueError):
 
 
 class LoginError(ZoomMcpError):
+    pass
+
+
+class ClientRefused(ZoomMcpError):
     pass
 
 

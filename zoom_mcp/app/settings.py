@@ -25,6 +25,8 @@ DEFAULT_DOWNLOAD_HOSTS = ("zoom.us", "zoomgov.com")
 CONFIRM_CHOICES = ("destructive", "writes", "off", "human", "human,writes")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TRANSPORTS = ("stdio", "http", "sse")
+AUTH_MODES = ("token", "oauth")
+REGISTRATIONS = ("cimd", "dcr")
 RATE_PLANS = ("free", "pro", "business")
 
 SERVE, TOOLS, CALL, DOCTOR, LOGIN, LOGOUT, SANDBOX = "serve", "tools", "call", "doctor", "login", "logout", "sandbox"
@@ -117,6 +119,13 @@ def as_public_url(value: str) -> str:
     return value.strip().rstrip("/")
 
 
+def as_registrations(value: str) -> frozenset[str]:
+    chosen = as_names(value.lower())
+    if not chosen <= set(REGISTRATIONS):
+        raise ValueError("must be cimd, dcr or cimd,dcr")
+    return chosen
+
+
 def confirm_mode(value: str) -> str:
     words = {w.strip() for w in value.lower().split(",") if w.strip()}
     if "human" in words and "off" in words:
@@ -184,7 +193,10 @@ class Settings:
     api_base_url: str = setting(DEFAULT_API_BASE_URL, "Zoom API base URL", "Zoom", env="ZOOM_API_BASE_URL")
     oauth_token_url: str = setting(DEFAULT_OAUTH_TOKEN_URL, "Zoom OAuth token URL", "Zoom", env="ZOOM_OAUTH_TOKEN_URL")
     oauth_authorize_url: str = setting(
-        DEFAULT_AUTHORIZE_URL, "Zoom's consent page for 'zoom-mcp login'", "Zoom", env="ZOOM_OAUTH_AUTHORIZE_URL"
+        DEFAULT_AUTHORIZE_URL,
+        "Zoom's consent page for 'zoom-mcp login' and --auth oauth",
+        "Zoom",
+        env="ZOOM_OAUTH_AUTHORIZE_URL",
     )
     config_dir: str = setting(
         "",
@@ -374,7 +386,8 @@ class Settings:
     )
     redis_url: Secret | None = setting(
         None,
-        "Redis that makes confirmation tokens single-use across replicas",
+        "Redis that makes confirmation tokens single-use across replicas, and holds the sealed sign-ins of "
+        "--auth oauth (unless --oauth-store names a file)",
         "safety",
         env="ZOOM_MCP_REDIS_URL",
         parse=as_secret,
@@ -510,6 +523,17 @@ class Settings:
         metavar="PATH",
         commands=frozenset({SERVE}),
     )
+    auth: str = setting(
+        "token",
+        "how HTTP clients authenticate: token (the bearer token above; none on loopback without one), or oauth (each "
+        "person signs in with their own Zoom account through this server's OAuth; see docs/deployment.md)",
+        "transport",
+        env="ZOOM_MCP_AUTH",
+        flag="--auth",
+        parse=choice(AUTH_MODES),
+        choices=AUTH_MODES,
+        commands=frozenset({SERVE}),
+    )
     allowed_origins: tuple[str, ...] = setting(
         (),
         "browser Origins allowed besides loopback (patterns, e.g. https://*.example.com)",
@@ -539,6 +563,80 @@ class Settings:
         parse=positive(int),
         metavar="N",
         commands=frozenset({SERVE}),
+    )
+
+    # --auth oauth: people sign in with their own Zoom accounts.
+    oauth_key: Secret | None = setting(
+        None,
+        "Fernet keys sealing the sign-ins at rest (Zoom's tokens, who signed in), comma-separated: the first seals, "
+        "all open (to rotate, put a new key first); required with --auth oauth except in the sandbox",
+        "sign-in",
+        env="ZOOM_MCP_OAUTH_KEY",
+        parse=as_secret,
+        secret=True,
+    )
+    oauth_store: str | None = setting(
+        None,
+        "the SQLite file (created owner-only) holding the sealed sign-ins, registered clients and the hashes of "
+        "issued tokens",
+        "sign-in",
+        env="ZOOM_MCP_OAUTH_STORE",
+        flag="--oauth-store",
+        metavar="PATH",
+        commands=frozenset({SERVE}),
+        default_text="in Redis with ZOOM_MCP_REDIS_URL; else oauth.sqlite3 in the config directory; in memory with "
+        "--sandbox",
+    )
+    client_registration: frozenset[str] = setting(
+        frozenset(REGISTRATIONS),
+        "how MCP clients may register: cimd (a client ID that is the URL of its metadata document), dcr (dynamic "
+        "client registration, RFC 7591), or both",
+        "sign-in",
+        env="ZOOM_MCP_CLIENT_REGISTRATION",
+        flag="--client-registration",
+        parse=as_registrations,
+        metavar="cimd,dcr",
+        commands=frozenset({SERVE}),
+        default_text="cimd,dcr",
+    )
+    allowed_client_ids: tuple[str, ...] = setting(
+        (),
+        "client ID metadata document URLs allowed to sign in (patterns, e.g. https://claude.ai/*)",
+        "sign-in",
+        env="ZOOM_MCP_ALLOWED_CLIENT_IDS",
+        flag="--allowed-client-ids",
+        parse=as_items,
+        metavar="A,B",
+        commands=frozenset({SERVE}),
+        default_text="any https URL",
+    )
+    oauth_ca_bundle: str | None = setting(
+        None,
+        "PEM file of the CAs trusted when fetching client ID metadata documents, instead of the system's",
+        "sign-in",
+        env="ZOOM_MCP_OAUTH_CA_BUNDLE",
+        default_text="the system's trust store",
+    )
+    oauth_allow_private_fetch: bool = setting(
+        False,
+        "development only: let client ID metadata documents be fetched from loopback and private addresses",
+        "sign-in",
+        env="ZOOM_MCP_OAUTH_ALLOW_PRIVATE_FETCH",
+        parse=as_switch,
+    )
+    access_token_ttl: float = setting(
+        3600.0,
+        "seconds an issued access token is valid",
+        "sign-in",
+        env="ZOOM_MCP_ACCESS_TOKEN_TTL",
+        parse=positive(float),
+    )
+    refresh_token_ttl: float = setting(
+        30 * 86400.0,
+        "seconds an issued refresh token (and a browser's sign-in) is valid",
+        "sign-in",
+        env="ZOOM_MCP_REFRESH_TOKEN_TTL",
+        parse=positive(float),
     )
 
     # zoom-mcp login.
@@ -617,6 +715,11 @@ class Settings:
     def webhooks(self) -> bool:
         """The webhook receiver is on: the app's secret token is set and MCP is served over HTTP."""
         return bool(self.webhook_secret) and self.transport != "stdio"
+
+    @property
+    def oauth(self) -> bool:
+        """People sign in with their own Zoom accounts (HTTP only; `serve` refuses it on stdio)."""
+        return self.auth == "oauth" and self.transport != "stdio"
 
     @property
     def pages_public_url(self) -> str | None:

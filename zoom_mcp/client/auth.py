@@ -10,7 +10,8 @@ grant) goes through the same flow.
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncGenerator, Callable
+import inspect
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 
 import anyio
@@ -135,7 +136,7 @@ class _TokenFlow(httpx2.Auth):
             lifetime = float(data.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as exc:
             raise ZoomAuthError("Zoom's token endpoint answered without a usable access token.") from exc
-        self._received(data)
+        await self._received(data)
         token = Token(value, self._clock.monotonic() + lifetime, tuple(str(data.get("scope", "")).split()))
         self._token = token
         return token
@@ -149,8 +150,12 @@ class _TokenFlow(httpx2.Auth):
     def _rejected_again(self) -> None:
         """A freshly issued token got 401 too; by default the 401 goes back to the caller."""
 
-    def _received(self, data: dict[str, object]) -> None:
+    async def _received(self, data: dict[str, object]) -> None:
         """Anything besides the access token that the token answer carries."""
+
+    def prime(self, value: str, lifetime: float, scopes: tuple[str, ...] = ()) -> None:
+        """Start with an access token obtained elsewhere (a sign-in's), so the first call needs no refresh."""
+        self._token = Token(value, self._clock.monotonic() + lifetime, scopes)
 
 
 class ServerToServerOAuth(_TokenFlow):
@@ -200,7 +205,8 @@ class UserOAuth(_TokenFlow):
     """A person's sign-in (`zoom-mcp login`): access tokens from the stored refresh token.
 
     Zoom rotates the refresh token on every refresh, so each new one is handed to `on_refresh`
-    (which stores it) before it is used. Refreshes are single-flight, as for Server-to-Server.
+    (which stores it, or returns an awaitable that does) before it is used. Refreshes are single-flight,
+    as for Server-to-Server.
     """
 
     def __init__(
@@ -209,7 +215,7 @@ class UserOAuth(_TokenFlow):
         client_secret: str,
         refresh_token: str,
         token_url: str,
-        on_refresh: Callable[[str], None],
+        on_refresh: Callable[[str], Awaitable[None] | None],
         *,
         clock: Clock = SYSTEM_CLOCK,
         refresh_margin: float = 60.0,
@@ -227,8 +233,10 @@ class UserOAuth(_TokenFlow):
             "run 'zoom-mcp login' again."
         )
 
-    def _received(self, data: dict[str, object]) -> None:
+    async def _received(self, data: dict[str, object]) -> None:
         rotated = data.get("refresh_token")
         if rotated and rotated != self._refresh_token:
             self._refresh_token = str(rotated)
-            self._on_refresh(self._refresh_token)  # stored before use: a crash now cannot lose the sign-in
+            kept = self._on_refresh(self._refresh_token)  # stored before use: a crash now cannot lose the sign-in
+            if inspect.isawaitable(kept):
+                await kept

@@ -21,6 +21,7 @@ from zoom_mcp.client.auth import DownloadTokenAuth, ServerToServerOAuth, Token, 
 from zoom_mcp.client.download import AllowList, DownloadLimits, download
 from zoom_mcp.client.pacing import Pacer
 from zoom_mcp.client.paginate import Progress, collect
+from zoom_mcp.client.people import PeopleAuth, Person
 from zoom_mcp.client.response import ZoomResponse
 from zoom_mcp.client.retry import RETRY_STATUSES, SAFE_TO_REPEAT, RetryPolicy, retry_after_seconds
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
@@ -97,7 +98,15 @@ class ZoomClient:
         """A fresh token with its granted scopes, or None when the credential is a ready token."""
         if isinstance(self.auth, ServerToServerOAuth | UserOAuth):
             return await self.auth.refresh(self._http)
+        if isinstance(self.auth, PeopleAuth):
+            return await self.auth.token()
         return None
+
+    async def sign_in(self, code: str, redirect_uri: str, verifier: str) -> Person:
+        """`--auth oauth`: finish a person's Zoom sign-in over the shared pool (see `people.PeopleAuth`)."""
+        if not isinstance(self.auth, PeopleAuth):
+            raise TypeError("sign_in needs the per-person auth of --auth oauth")
+        return await self.auth.sign_in(self._http, code, redirect_uri, verifier)
 
     async def download(self, url: str, *, token: str | None = None) -> bytes:
         """A recording file's bytes: token only to allowed hosts, size-capped, paced (see `download`).

@@ -1,6 +1,6 @@
 """What the operator chose, and the filters that apply it, in this order:
 
-1. read-only      `--read-only` keeps only read items;
+1. read-only      `--read-only` keeps only read items (and so does a person's sign-in without `zoom.write`);
 2. toolsets       `--toolsets` (names, `default`, `all`) keeps items of those toolsets; when none is
                   given: every toolset under `--tools` or `--dynamic` (a search must reach whatever
                   the other filters allow), else the default profile;
@@ -29,6 +29,8 @@ class Selection:
     tools: frozenset[str] = frozenset()
     granted_scopes: frozenset[str] | None = None  # --hide-unauthorized: the token's scopes; None: no scope filter
     dynamic: bool = False  # --dynamic: the meta-tools search every toolset the other filters allow
+    missing_write_scope: str | None = None  # --auth oauth: the person's sign-in lacks this scope, so reads only
+    per_person: bool = False  # --auth oauth: granted_scopes are one person's own (a user-level app's)
 
     def resolved_toolsets(self, catalog: Catalog) -> frozenset[str]:
         """The toolsets this selection offers, by name."""
@@ -48,6 +50,11 @@ def read_only(selection: Selection) -> Verdict:
     def verdict(item: Item) -> str | None:
         if selection.read_only and item.safety != "read":
             return f"{item.name} is a {item.safety} tool and the server runs with --read-only"
+        if selection.missing_write_scope and item.safety != "read":
+            return (
+                f"{item.name} is a {item.safety} tool and your sign-in did not grant the scope "
+                f"{selection.missing_write_scope} (connect again and allow changes)"
+            )
         return None
 
     return verdict
@@ -71,9 +78,11 @@ def tools(names: frozenset[str]) -> Verdict:
     return verdict
 
 
-def scopes(catalog: Catalog, granted: frozenset[str] | None) -> Verdict:
+def scopes(catalog: Catalog, granted: frozenset[str] | None, *, per_person: bool = False) -> Verdict:
     def verdict(item: Item) -> str | None:
-        scope = missing_scope(catalog, item, granted) if granted is not None else None
+        scope = missing_scope(catalog, item, granted, account_level=not per_person) if granted is not None else None
+        if scope and per_person:
+            return f"{item.name} needs the Zoom scope {scope}, which your Zoom sign-in lacks (--hide-unauthorized)"
         if scope:
             return f"{item.name} needs the scope {scope}, which the token lacks (--hide-unauthorized)"
         return None
@@ -93,10 +102,11 @@ def exposure(hidden: Mapping[str, str]) -> Verdict:
     return verdict
 
 
-def missing_scope(catalog: Catalog, item: Item, granted: frozenset[str]) -> str | None:
-    """The scope to add so this item works with these granted scopes, or None when nothing is missing."""
+def missing_scope(catalog: Catalog, item: Item, granted: frozenset[str], *, account_level: bool = True) -> str | None:
+    """The scope to add so this item works with these granted scopes, or None when nothing is missing.
+    A person's own sign-in (a user-level app) needs the user-level scope, an account's app the admin one."""
     for name in item.needs:
         op = catalog.get(name)
         if op is not None and not authorized(op, granted):
-            return scope_to_add(op)
+            return scope_to_add(op, account_level)
     return None

@@ -58,7 +58,7 @@ class Inventory:
             filters.read_only(selection),
             filters.toolsets(enabled),
             filters.tools(selection.tools),
-            filters.scopes(catalog, selection.granted_scopes),
+            filters.scopes(catalog, selection.granted_scopes, per_person=selection.per_person),
         ]
         hidden = _judge(tools, verdicts)
         exposed = [resource_item(t) for t in templates] + [prompt_item(p) for p in prompts]

@@ -9,8 +9,11 @@ the same-origin checks are defence in depth: an agent that can fetch the page ha
 The assertion is the guarantee. Denying needs no passkey: a denial sends nothing to Zoom.
 
 Approvals expire after their lifetime whether pending or approved-but-unused, and an approved
-call runs once: `consume` spends it. The audit log names an approval by `ref` (a hash of its ID),
-never by the ID, so a reader of the log cannot rebuild the page's address.
+call runs once: `consume` spends it. Under --auth oauth an approval belongs to the person whose call it
+is (`person`): its page also needs that person's browser session (`transport.approval_page`), and the
+call it binds to carries the person in its subject, so one person's approval never releases another's.
+The audit log names an approval by `ref` (a hash of its ID), never by the ID, so a reader of the log
+cannot rebuild the page's address.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, Literal
 
 import anyio
 
+from zoom_mcp.client.people import acting
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import PasskeyRefused
 from zoom_mcp.safety.audit import AuditLog
@@ -60,6 +64,8 @@ class Approval:
     nonce: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     state: State = "pending"
     decided: anyio.Event = field(default_factory=anyio.Event)
+    person: str | None = None  # --auth oauth: the Zoom user ID of the person whose call this is
+    email: str = ""
 
     @property
     def challenge(self) -> bytes:
@@ -74,7 +80,8 @@ class Approval:
     @property
     def audit_fields(self) -> dict[str, Any]:
         p = self.preview
-        return {"tool": p.tool, "method": p.method, "path": p.path, "approval": self.ref}
+        who = {"person": self.person, "email": self.email} if self.person else {}
+        return {"tool": p.tool, "method": p.method, "path": p.path, "approval": self.ref, **who}
 
 
 class Approvals:
@@ -121,6 +128,7 @@ class Approvals:
     def create(
         self, tool: str, arguments: dict[str, Any], subject: str, preview: Preview, type_to_confirm: str | None
     ) -> Approval:
+        person = acting()
         approval = Approval(
             id=secrets.token_urlsafe(32),
             tool=tool,
@@ -129,6 +137,8 @@ class Approvals:
             csrf=secrets.token_urlsafe(32),
             type_to_confirm=type_to_confirm,
             expires_at=self._clock.monotonic() + self.ttl,
+            person=person.id if person is not None else None,
+            email=person.email if person is not None else "",
         )
         self._purge()
         self._by_id[approval.id] = approval

@@ -2,6 +2,8 @@
 
 Records who-did-what at the level of IDs: tool, method, path (which holds the IDs), the
 argument names, and the outcome. Never argument values beyond the path, never a token or secret.
+Under --auth oauth every entry names the person the step ran as (`person`: their Zoom user ID,
+`email`), from the call's context or, for an approval page, the approval's own.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from zoom_mcp.client.people import acting
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,9 @@ class AuditLog:
     ) -> None:
         if self.path is None:
             return
+        person = acting()
+        if person is not None:
+            fields = {"person": person.id, "email": person.email, **fields}
         entry = {
             "ts": round(self._clock.time(), 3),
             "event": event,

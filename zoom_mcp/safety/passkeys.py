@@ -29,28 +29,17 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import parse_authentication_credential_json
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import ConfigError, PasskeyRefused
 
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+# WEBAUTHN: py_webauthn (and the cryptography it loads) takes about 0.3 s to import, so it is imported
+# where a passkey is checked or enrolled, never at server start-up.
 RP_NAME = "zoom-mcp approvals"
 TIMEOUT_MS = 120_000
 FILE_NAME = "passkeys.json"
@@ -112,6 +101,8 @@ class Passkey:
 
     @property
     def descriptor(self) -> PublicKeyCredentialDescriptor:
+        from webauthn.helpers.structs import PublicKeyCredentialDescriptor  # late: see WEBAUTHN
+
         return PublicKeyCredentialDescriptor(id=unb64url(self.id))
 
 
@@ -210,6 +201,9 @@ def approval_challenge(nonce: bytes, call_digest: str) -> bytes:
 
 def assertion_options(rp: RelyingParty, passkeys: list[Passkey], challenge: bytes) -> str:
     """What `navigator.credentials.get` is asked, as JSON; user verification is required."""
+    from webauthn import generate_authentication_options, options_to_json  # late: see WEBAUTHN
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     options = generate_authentication_options(
         rp_id=rp.rp_id,
         challenge=challenge,
@@ -222,6 +216,13 @@ def assertion_options(rp: RelyingParty, passkeys: list[Passkey], challenge: byte
 
 def registration_options(rp: RelyingParty, existing: list[Passkey], challenge: bytes, name: str) -> str:
     """What `navigator.credentials.create` is asked: a discoverable passkey, user verification required."""
+    from webauthn import generate_registration_options, options_to_json  # late: see WEBAUTHN
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     options = generate_registration_options(
         rp_id=rp.rp_id,
         rp_name=RP_NAME,
@@ -240,6 +241,10 @@ def registration_options(rp: RelyingParty, existing: list[Passkey], challenge: b
 def verify_assertion(store: PasskeyStore, rp: RelyingParty, challenge: bytes, credential: str) -> Passkey:
     """The enrolled passkey that signed this challenge on this origin with the person verified; its new
     sign count is saved. Raises PasskeyRefused (the reason is for the audit log, not for the page)."""
+    from webauthn import verify_authentication_response  # late: see WEBAUTHN
+    from webauthn.helpers import parse_authentication_credential_json
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         parsed = parse_authentication_credential_json(credential)
     except (WebAuthnException, ValueError, TypeError) as exc:
@@ -265,6 +270,9 @@ def verify_assertion(store: PasskeyStore, rp: RelyingParty, challenge: bytes, cr
 
 def verify_enrollment(store: PasskeyStore, rp: RelyingParty, challenge: bytes, credential: str, name: str) -> Passkey:
     """A new passkey from `navigator.credentials.create`, verified (user verification required), stored."""
+    from webauthn import verify_registration_response  # late: see WEBAUTHN
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         verified = verify_registration_response(
             credential=credential,

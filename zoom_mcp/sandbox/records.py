@@ -301,7 +301,7 @@ def webinar(state: State, webinar_id: int, host: Record, fields: Record, now: da
     """A webinar as Zoom stores it; `fields` are the caller's (a create body or the seed's)."""
     out: Record = {
         "id": webinar_id,
-        "uuid": state.new_uuid(),
+        "uuid": fields.get("uuid") or state.new_uuid(),  # the seed's webinars bring their own
         "host_id": host["id"],
         "host_email": host["email"],
         "topic": "Zoom webinar",
@@ -372,3 +372,50 @@ def sip_phone(phone_id: str, fields: Record) -> Record:
 def join_token(state: State) -> Record:
     """A short-lived token for joining a meeting (livestream, local recording, local archiving)."""
     return {"token": state.new_key(40), "expire_in": 120}
+
+
+SIP_URI_LIFETIME = 7200  # seconds an issued SIP URI stays valid, as Zoom's expire_in says
+
+
+def sip_dialing(state: State, target_id: int, passcode: str, now: datetime) -> Record:
+    """A SIP URI a room system dials to join meeting or webinar `target_id` (its passcode embedded when given),
+    with the participant identifier code Zoom issues with it; the sandbox has no paid CRC plan."""
+    address = f"{target_id}.{passcode}@zoomcrc.com" if passcode else f"{target_id}@zoomcrc.com"
+    return {
+        "sip_dialing": address,
+        "participant_identifier_code": str(state.rng.randrange(10**7, 10**8)),
+        "paid_crc_plan_participant": False,
+        "expire_in": SIP_URI_LIFETIME,
+        "expires_at": iso(now + timedelta(seconds=SIP_URI_LIFETIME)),
+    }
+
+
+def invite_link(state: State, target_id: int, attendee: Record, ttl: int, now: datetime) -> Record:
+    """One attendee's personal join link to meeting or webinar `target_id`, valid for `ttl` seconds."""
+    return {
+        "name": attendee.get("name", ""),
+        "join_url": f"https://zoom.us/w/{target_id}?tk={state.new_key(43)}",
+        "disable_audio": bool(attendee.get("disable_audio", False)),
+        "disable_video": bool(attendee.get("disable_video", False)),
+        "expires_at": iso(now + timedelta(seconds=ttl)),
+    }
+
+
+def open_app(state: State, meeting: Record, app_id: str) -> Record:
+    """A Zoom App set to open when `meeting` starts."""
+    out: Record = {"id": state.new_id(), "app_id": app_id}
+    if meeting.get("start_time"):
+        out["start_time"] = meeting["start_time"]
+    return out
+
+
+def name_tag(state: State, fields: Record) -> Record:
+    """A webinar's session-branding name tag."""
+    keep = ("name", "text_color", "accent_color", "background_color")
+    return {"id": state.new_key(20), **{k: fields[k] for k in keep if k in fields}, "is_default": False}
+
+
+def branding_image(state: State, extension: str, size: int) -> Record:
+    """An uploaded session-branding image (a virtual background or the wallpaper), named by its new ID."""
+    image_id = state.new_key(20)
+    return {"id": image_id, "name": f"{image_id}.{extension}", "type": "image", "size": size}

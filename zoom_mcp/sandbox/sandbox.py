@@ -80,6 +80,7 @@ class Sandbox:
         # What issued tokens may do: every catalog scope unless `scopes` narrows it (doctor tests).
         self.scopes = None if scopes is None else frozenset(scopes)
         self.token_scopes: dict[str, frozenset[str]] = {}
+        self.token_users: dict[str, str] = {}  # a user OAuth token -> whose it is (`me` for its calls)
         self.requests: list[RecordedRequest] = []
         self.token_requests = 0
         self.faults = FaultPlan()

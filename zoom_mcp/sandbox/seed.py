@@ -21,7 +21,7 @@ from zoom_mcp.sandbox.dates import days_ago, iso, midnight, parse_time
 from zoom_mcp.sandbox.dialogue import script
 from zoom_mcp.sandbox.fixtures import account as a
 from zoom_mcp.sandbox.fixtures import history as h
-from zoom_mcp.sandbox.fixtures.people import ATTENDEES, OWNER_EMAIL, OWNER_ID, USERS
+from zoom_mcp.sandbox.fixtures.people import ATTENDEES, OWNER_EMAIL, OWNER_ID, SAM_ID, USERS
 from zoom_mcp.sandbox.records import Person
 from zoom_mcp.sandbox.state import State
 
@@ -88,6 +88,9 @@ def _meetings(state: State, now: datetime) -> None:
     state.registration_questions.update(_copy(a.REGISTRATION_QUESTIONS))
     state.surveys.update(_copy(a.SURVEYS))
     state.templates.update(_copy(a.MEETING_TEMPLATES))
+    for meeting_id, apps in _copy(a.OPEN_APPS).items():
+        start = state.meetings[meeting_id].get("start_time")
+        state.open_apps[meeting_id] = [{**app, "start_time": start} if start else app for app in apps]
 
 
 def _recordings(state: State, now: datetime) -> None:
@@ -164,6 +167,25 @@ def _webinar(state: State, now: datetime) -> None:
         ]
     state.webinar_polls.update(_copy(a.WEBINAR_POLLS))
     state.webinar_templates.update(_copy(a.WEBINAR_TEMPLATES))
+    state.webinar_branding.update(_copy(a.WEBINAR_BRANDING))
+    _live_webinar(state, now)
+    for key, stream in _copy(a.WEBINAR_LIVESTREAMS).items():
+        state.webinars[key]["livestream"] = stream
+
+
+def _live_webinar(state: State, now: datetime) -> None:
+    """Sam's webinar in progress, with its chat so far."""
+    webinar_id, when, fields = a.LIVE_WEBINAR
+    state.webinars[webinar_id] = records.webinar(
+        state, webinar_id, state.users[SAM_ID], {**_copy(fields), "start_time": iso(_at(now, when))}, now
+    )
+    state.live_webinars[webinar_id] = {
+        "topic": fields["topic"],
+        "messages": {
+            mid: {"message_id": mid, "message_content": text, "file_ids": list(files)}
+            for mid, text, files in a.LIVE_WEBINAR_CHAT
+        },
+    }
 
 
 def _settings(state: State) -> None:

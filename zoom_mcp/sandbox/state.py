@@ -69,6 +69,7 @@ REGISTRANT = Kind("registrant", ((404, 3079),), "This registrant does not exist:
 PANELIST = Kind("panelist", ((404, 3001),), "Panelist does not exist: {panelistId}.", ("panelistId",), False)
 POLL = Kind("poll", ((404, 404),), "Poll does not exist: {pollId}.", ("pollId",))
 CHAT_MESSAGE = Kind("chat message", ((404, 3001),), "Message does not exist: {messageId}.", ("messageId",), False)
+NAME_TAG = Kind("name tag", ((400, 300),), "Name Tag does not exist.", ("nameTagId",), False)  # code 300 is shared
 ARCHIVE = Kind("archive", ((404, 3001),), "Meeting does not exist: {meetingUUID}.", ("meetingUUID",))
 ARCHIVED_FILE = Kind("archived file", ((404, 3301),), "Archived file does not exist: {fileId}.", ("fileId",), False)
 TRACKING_FIELD = Kind("tracking field", ((404, 5110),), "Tracking field does not exist: {fieldId}.", ("fieldId",))
@@ -101,15 +102,27 @@ class Collection(dict[K, V]):
 
 
 class Users(Collection[str, Record]):
-    """The account's users by ID; `me` is the owner (seeded first), and an e-mail address works as well."""
+    """The account's users by ID; `me` is the user the request's token belongs to (`acting`: set by the engine
+    around each call), else the owner (seeded first); an e-mail address works as well."""
+
+    acting: str | None = None
 
     def get_or_404(self, key: object) -> Record:
+        if key == "me" and self.acting is not None and self.acting in self:
+            return self[self.acting]
         if key == "me" and self:
             return next(iter(self.values()))
         for user in self.values():
             if key in (user["id"], user["email"]):
                 return user
         raise self.kind.missing(key)
+
+
+def sees(users: Users, host_id: object) -> bool:
+    """Whether the acting user may see what `host_id` hosts: the owner (an admin) sees everything, a member
+    only their own (as Zoom answers a user-level app)."""
+    owner = next(iter(users), None)
+    return users.acting in (None, owner) or host_id == users.acting
 
 
 def find_or_404(items: Iterable[Record], kind: Kind, value: object, *keys: str) -> Record:
@@ -173,6 +186,12 @@ class State:
     tsp: Record = field(default_factory=dict)  # the account's TSP settings
     user_tsp: dict[str, list[Record]] = field(default_factory=dict)  # by user ID
     sip_phones: Collection[str, Record] = field(default_factory=_collection(SIP_PHONE))
+    user_tsp_settings: dict[str, Record] = field(default_factory=dict)  # by user ID: the global dial-in URL
+    live_webinars: Collection[int, Record] = field(default_factory=_collection(WEBINAR, int_keys=True))  # in progress
+    webinar_branding: dict[int, Record] = field(default_factory=dict)  # name tags, virtual backgrounds, wallpaper
+    open_apps: dict[int, list[Record]] = field(default_factory=dict)  # Zoom Apps set to open, by meeting ID
+    sip_dialing: dict[int, list[Record]] = field(default_factory=dict)  # issued SIP URIs: meetings and webinars
+    invite_links: dict[int, list[Record]] = field(default_factory=dict)  # issued join links: meetings and webinars
     rng: random.Random = field(default_factory=lambda: random.Random(20261128))
     public_url: str = ORIGIN  # where download_urls point: the sandbox's own address
 

@@ -29,6 +29,11 @@ class SandboxTransport(httpx2.ASGITransport):
             self._sandbox = self._sandbox()
         return self._sandbox
 
+    @property
+    def asgi(self) -> Callable[..., Awaitable[None]]:
+        """The sandbox's ASGI app (built on first use), for a server that shows its sign-in page to browsers."""
+        return self._app
+
     async def _app(
         self,
         scope: MutableMapping[str, Any],

@@ -19,7 +19,7 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
 from zoom_mcp.errors import Refused, UnknownTool, ZoomMcpError
-from zoom_mcp.inventory import EnabledToolsets, Inventory, Item
+from zoom_mcp.inventory import EnabledToolsets, Inventories, Inventory, Item
 from zoom_mcp.server.pipeline import CallPipeline, Outcome
 from zoom_mcp.server.results import compact, error_result
 from zoom_mcp.server.session import client_identity
@@ -89,19 +89,26 @@ class Discovery:
     """The meta-tools' behaviour over the inventory; each session's enabled toolsets in `enabled`."""
 
     def __init__(
-        self, inventory: Inventory, specs: ToolSpecs, pipeline: CallPipeline, enabled: EnabledToolsets
+        self, inventories: Inventories, specs: ToolSpecs, pipeline: CallPipeline, enabled: EnabledToolsets
     ) -> None:
-        self.inventory = inventory
+        self.inventories = inventories
         self.specs = specs
         self.pipeline = pipeline
         self.enabled = enabled
-        self._index: ToolIndex | None = None  # built at the first search, off the cold start
+        self._indexes: dict[int, tuple[Inventory, ToolIndex]] = {}  # built at the first search, off the cold start
+
+    @property
+    def inventory(self) -> Inventory:
+        """What the person acting may find and call (see `Inventories`)."""
+        return self.inventories.current()
 
     @property
     def index(self) -> ToolIndex:
-        if self._index is None:
-            self._index = ToolIndex(self.inventory.tools())
-        return self._index
+        inventory = self.inventory
+        found = self._indexes.get(id(inventory))
+        if found is None or found[0] is not inventory:
+            found = self._indexes[id(inventory)] = (inventory, ToolIndex(inventory.tools()))
+        return found[1]
 
     def tools(self, ctx: ServerRequestContext[Any] | None) -> list[types.Tool]:
         enabled = self.enabled.of(client_identity(ctx))

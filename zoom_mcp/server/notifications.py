@@ -5,7 +5,8 @@ Two protocol eras, one change. On 2025-era sessions a client subscribes with `re
 recording, transcript or summary changes, and `notifications/resources/list_changed` when the list
 of recordings does. On 2026-07-28 sessions a client opens a `subscriptions/listen` stream naming the
 URIs and kinds of change it wants (the SDK's `ListenHandler` filters and delivers). A session that
-subscribed to nothing gets nothing.
+subscribed to nothing gets nothing. Under --auth oauth a change is told only to the sessions of the person
+whose meeting it is (each person's listen streams have a bus of their own).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ResourcesListChanged, ResourceUpdated
 from mcp.shared.exceptions import MCPError
 
+from zoom_mcp.client.people import acting
 from zoom_mcp.errors import NotFound
 from zoom_mcp.server.results import error_text
 from zoom_mcp.tasks.events import Change
+from zoom_mcp.tasks.indexes import DEFAULT
 from zoom_mcp.tasks.resources import BRIEF, TEMPLATES, meeting_uri, template_of
 
 log = logging.getLogger(__name__)
@@ -34,20 +37,39 @@ SEND_TIMEOUT = 5.0  # seconds one session may take to take a notification before
 
 @dataclass
 class _Subscriber:
-    """A 2025-era session and the URIs it subscribed to."""
+    """A 2025-era session, whose it is, and the URIs it subscribed to."""
 
     session: ServerSession
+    person: str = DEFAULT
     uris: set[str] = field(default_factory=set)
+
+
+def _person() -> str:
+    """Who the request is from: the signed-in person under --auth oauth, else the one identity."""
+    found = acting()
+    return found.id if found is not None else DEFAULT
 
 
 class Subscriptions:
     """Who asked to be told, in either era, and the telling."""
 
     def __init__(self) -> None:
-        self.bus = InMemorySubscriptionBus()
-        self.listen = ListenHandler(self.bus)
+        self._buses: dict[str, tuple[InMemorySubscriptionBus, ListenHandler]] = {}  # by person
         self._sessions: dict[int, _Subscriber] = {}  # by connection
         self.sent = 0  # notifications handed to sessions (both eras), for tests and the bench
+
+    def _bus(self, person: str) -> tuple[InMemorySubscriptionBus, ListenHandler]:
+        found = self._buses.get(person)
+        if found is None:
+            bus = InMemorySubscriptionBus()
+            found = self._buses[person] = (bus, ListenHandler(bus))
+        return found
+
+    async def listen(
+        self, ctx: ServerRequestContext[Any], params: types.SubscriptionsListenRequestParams
+    ) -> types.SubscriptionsListenResult:
+        """A 2026-07-28 listen stream, on the bus of the person it is from."""
+        return await self._bus(_person())[1](ctx, params)
 
     async def subscribe(
         self, ctx: ServerRequestContext[Any], params: types.SubscribeRequestParams
@@ -63,7 +85,7 @@ class Subscriptions:
         key = id(connection)
         subscriber = self._sessions.get(key)
         if subscriber is None:
-            subscriber = self._sessions[key] = _Subscriber(ctx.session)
+            subscriber = self._sessions[key] = _Subscriber(ctx.session, _person())
             connection.exit_stack.callback(self._sessions.pop, key, None)
         subscriber.uris.add(uri)
         return types.EmptyResult()
@@ -89,6 +111,8 @@ class Subscriptions:
         wanted = {BRIEF.name} if change.briefs_only else {t.name for t in TEMPLATES}
         touched = {(name, key) for uuid, number in change.meetings for key in _keys(uuid, number) for name in wanted}
         for key, subscriber in list(self._sessions.items()):
+            if subscriber.person != change.person:
+                continue  # another person's session: never told of this person's meetings
             updated = [uri for uri in sorted(subscriber.uris) if _key(uri) in touched]
             try:
                 with anyio.fail_after(SEND_TIMEOUT):
@@ -101,17 +125,22 @@ class Subscriptions:
             except Exception as exc:  # a closed or stuck session must not stop the others being told
                 log.info("dropping a subscription whose session did not take a notification: %s", exc)
                 self._sessions.pop(key, None)
+        found = self._buses.get(change.person)
+        if found is None:
+            return  # nobody of this person's listens
+        bus = found[0]
         if change.list_changed:
-            await self.bus.publish(ResourcesListChanged())
+            await bus.publish(ResourcesListChanged())
         for uuid, number in sorted(change.meetings, key=str):
             for identifier in _keys(uuid, number):
                 for template in TEMPLATES:
                     if template.name in wanted:
-                        await self.bus.publish(ResourceUpdated(meeting_uri(identifier, template is not BRIEF)))
+                        await bus.publish(ResourceUpdated(meeting_uri(identifier, template is not BRIEF)))
 
     def close(self) -> None:
         """End the 2026 listen streams gracefully (the server is stopping)."""
-        self.listen.close()
+        for _, handler in self._buses.values():
+            handler.close()
 
 
 def _keys(uuid: str, number: int | None) -> list[str]:

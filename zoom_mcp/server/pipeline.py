@@ -25,7 +25,7 @@ from zoom_mcp.api.serialize import ZoomRequest, build_request
 from zoom_mcp.client import ZoomClient
 from zoom_mcp.clock import Clock
 from zoom_mcp.errors import ZoomCallError, ZoomMcpError
-from zoom_mcp.inventory import Inventory, Item
+from zoom_mcp.inventory import Inventories, Inventory, Item
 from zoom_mcp.safety import AuditLog, ConfirmPolicy, Gate
 from zoom_mcp.safety.outcomes import Stop
 from zoom_mcp.server import results
@@ -48,7 +48,7 @@ Outcome = types.CallToolResult | types.InputRequiredResult
 class CallPipeline:
     def __init__(
         self,
-        inventory: Inventory,
+        inventories: Inventories,
         specs: ToolSpecs,
         client: ZoomClient,
         tasks: TaskService,
@@ -57,7 +57,7 @@ class CallPipeline:
         audit: AuditLog,
         clock: Clock,
     ) -> None:
-        self.inventory = inventory
+        self.inventories = inventories
         self.specs = specs
         self.client = client
         self.tasks = tasks
@@ -65,6 +65,11 @@ class CallPipeline:
         self.confirm = confirm
         self.audit = audit
         self.clock = clock
+
+    @property
+    def inventory(self) -> Inventory:
+        """What the person acting may call (see `Inventories`)."""
+        return self.inventories.current()
 
     async def call(
         self,

@@ -11,7 +11,8 @@ prompts      prompts the inventory allows, rendered with their arguments
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import mcp_types as types
 from mcp.server import Server
@@ -21,10 +22,12 @@ from mcp.server.models import InitializationOptions
 from mcp.shared.exceptions import MCPError
 
 from zoom_mcp import __version__
+from zoom_mcp.client.people import acting_as
 from zoom_mcp.errors import NotAllowed, ZoomCallError, ZoomMcpError
-from zoom_mcp.inventory import Inventory
+from zoom_mcp.inventory import Inventories, Inventory
 from zoom_mcp.server.discovery import META_NAMES, Discovery
 from zoom_mcp.server.notifications import Subscriptions
+from zoom_mcp.server.people import caller
 from zoom_mcp.server.pipeline import CallPipeline, Outcome
 from zoom_mcp.server.results import error_text
 from zoom_mcp.server.tool_specs import ToolSpecs
@@ -34,6 +37,10 @@ from zoom_mcp.tasks.resources import ResourceTemplate
 from zoom_mcp.tasks.service import TaskService
 
 log = logging.getLogger(__name__)
+
+P = TypeVar("P")
+R = TypeVar("R")
+Handler = Callable[[ServerRequestContext[Any], P], Awaitable[R]]
 
 RESOURCE_NOT_FOUND = -32002
 INVALID_PARAMS = -32602
@@ -63,7 +70,7 @@ class ZoomServer(Server):
 
     def __init__(
         self,
-        inventory: Inventory,
+        inventories: Inventories,
         specs: ToolSpecs,
         pipeline: CallPipeline,
         tasks: TaskService,
@@ -73,7 +80,7 @@ class ZoomServer(Server):
         subscriptions: Subscriptions | None = None,
         resources_change: bool = False,
     ) -> None:
-        self.inventory = inventory
+        self.inventories = inventories
         self.specs = specs
         self.pipeline = pipeline
         self.tasks = tasks
@@ -85,18 +92,33 @@ class ZoomServer(Server):
             version=__version__,
             title="Zoom",
             instructions=(SANDBOX_NOTICE if sandbox else "") + INSTRUCTIONS + (DYNAMIC_NOTE if discovery else ""),
-            on_list_tools=self._list_tools,
-            on_call_tool=self._call_tool,
-            on_list_resources=self._list_resources,
-            on_list_resource_templates=self._list_templates,
-            on_read_resource=self._read_resource,
+            on_list_tools=self._as_caller(self._list_tools),
+            on_call_tool=self._as_caller(self._call_tool),
+            on_list_resources=self._as_caller(self._list_resources),
+            on_list_resource_templates=self._as_caller(self._list_templates),
+            on_read_resource=self._as_caller(self._read_resource),
             # Subscriptions only where something can change (webhooks on): elsewhere none is declared or served.
-            on_subscribe_resource=self.subscriptions.subscribe if resources_change else None,
-            on_unsubscribe_resource=self.subscriptions.unsubscribe if resources_change else None,
-            on_subscriptions_listen=self.subscriptions.listen if resources_change else None,
-            on_list_prompts=self._list_prompts,
-            on_get_prompt=self._get_prompt,
+            on_subscribe_resource=self._as_caller(self.subscriptions.subscribe) if resources_change else None,
+            on_unsubscribe_resource=self._as_caller(self.subscriptions.unsubscribe) if resources_change else None,
+            on_subscriptions_listen=self._as_caller(self.subscriptions.listen) if resources_change else None,
+            on_list_prompts=self._as_caller(self._list_prompts),
+            on_get_prompt=self._as_caller(self._get_prompt),
         )
+
+    @property
+    def inventory(self) -> Inventory:
+        """What the person acting may see (see `Inventories`); the one inventory in single-user mode."""
+        return self.inventories.current()
+
+    def _as_caller(self, handler: Callable[[ServerRequestContext[Any], P], Awaitable[R]]) -> Handler[P, R]:
+        """The handler, run as the person the request is from (see `people`)."""
+
+        async def run(ctx: ServerRequestContext[Any], params: P) -> R:
+            person = await caller(ctx, self.pipeline.client)
+            with acting_as(person):
+                return await handler(ctx, params)
+
+        return run
 
     def create_initialization_options(
         self,

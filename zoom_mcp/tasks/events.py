@@ -7,7 +7,9 @@
     recording.deleted               files were deleted for good
     meeting.summary_completed       Zoom's AI summary is ready (the brief changes; nothing is indexed)
 
-Events are verified before they get here (`transport.webhook`). Each is applied idempotently: a
+Events are verified before they get here (`transport.webhook`). Each is applied to the index of the person
+it belongs to (`IndexRegistry.person_for_event`: the one index in single-user mode; under --auth oauth the
+recording's host's, as that person, and to nobody's when they have no index here). Each is applied idempotently: a
 duplicate changes nothing, files already indexed are not downloaded again, and an event older than
 the meeting's last removal (or a removal older than its last arrival) is ignored, since Zoom does not
 promise to deliver in order. Downloads carry the event's `download_token` (to Zoom's hosts only, as
@@ -20,7 +22,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from zoom_mcp.client.people import Person, acting_as
 from zoom_mcp.errors import TranscriptError, ZoomCallError
+from zoom_mcp.tasks.indexes import DEFAULT, IndexRegistry
 from zoom_mcp.tasks.service import KINDS, Meeting, TaskService, file_key
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,7 @@ class Change:
     meetings: set[tuple[str, int | None]] = field(default_factory=set)  # (UUID, meeting ID)
     list_changed: bool = False
     briefs_only: bool = False  # only the brief changed (an AI summary), not the transcript
+    person: str = DEFAULT  # whose meetings they are (under --auth oauth only their sessions are told)
 
     def __bool__(self) -> bool:
         return bool(self.meetings) or self.list_changed
@@ -47,12 +52,24 @@ class Change:
 class RecordingEvents:
     """Applies verified recording events to the task service's index."""
 
-    def __init__(self, service: TaskService) -> None:
+    def __init__(self, service: TaskService, indexes: IndexRegistry | None = None) -> None:
         self.service = service
+        self.indexes = indexes
         self.applied = 0  # events that changed something
         self.failures: list[str] = []  # downloads that failed (a later search tries them again)
 
     async def apply(self, event: dict[str, Any]) -> Change:
+        person = self.indexes.person_for_event(event) if self.indexes is not None else DEFAULT
+        if person is None:
+            return Change()  # under --auth oauth, a host who has no index here: nobody here is told
+        if person == DEFAULT:
+            return await self._apply(event)
+        with acting_as(Person(person)):  # their index, and their Zoom grant if a download needs the app's token
+            change = await self._apply(event)
+        change.person = person
+        return change
+
+    async def _apply(self, event: dict[str, Any]) -> Change:
         name = str(event.get("event") or "")
         payload = _dict(event.get("payload"))
         obj = _dict(payload.get("object"))

@@ -6,7 +6,8 @@ fresh without asking Zoom: each recorded meeting as Zoom last described it (its 
 of them a search reads), the date ranges a search listed and when (`listed`), which host a user
 name stands for (`hosts`), and meetings a webhook trashed or deleted (`gone`, so a late event
 cannot bring them back). In memory unless a path is given; on disk the file is created
-owner-only, since it holds meeting content.
+owner-only, since it holds meeting content. Each index holds one person's meetings: which index serves
+whom (one per Zoom account, and one per person under --auth oauth) is decided in `tasks.indexes`.
 
 Search ranks in two stages, so a year of meetings answers in milliseconds. Every transcript or chat
 is also indexed whole (`documents`, contentless: no second copy of the text); the first stage ranks

@@ -17,10 +17,12 @@ import anyio
 from zoom_mcp.api import Catalog, windows
 from zoom_mcp.client import ZoomClient
 from zoom_mcp.client.paginate import HARD_CAP
+from zoom_mcp.client.people import acting
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import NotFound, TranscriptError, ZoomAPIError, ZoomCallError
 from zoom_mcp.tasks.freshness import CATCH_UP, Freshness, Span, uncovered
 from zoom_mcp.tasks.index import Hit, MeetingRow, Passage, TranscriptIndex
+from zoom_mcp.tasks.indexes import DEFAULT, IndexRegistry
 from zoom_mcp.tasks.transcripts import parse_chat, parse_transcript
 
 log = logging.getLogger(__name__)
@@ -168,17 +170,34 @@ class TaskService:
         self,
         catalog: Catalog,
         client: ZoomClient,
-        index: TranscriptIndex | None = None,
+        index: TranscriptIndex | IndexRegistry | None = None,
         clock: Clock = SYSTEM_CLOCK,
         freshness: Freshness | None = None,
     ) -> None:
         self.catalog = catalog
         self.client = client
-        self.index = index or TranscriptIndex()
+        self.indexes = index if isinstance(index, IndexRegistry) else None
+        self._index = index if isinstance(index, TranscriptIndex) else None
+        if self.indexes is None and self._index is None:
+            self._index = TranscriptIndex()
         self.clock = clock
         self.freshness = freshness or Freshness()
         self.downloads = 0  # files fetched since start: what "a second search downloads nothing" is measured by
         self.list_calls = 0  # list requests sent to Zoom since start
+
+    def index_for(self, person: str) -> TranscriptIndex:
+        """The transcript index of this person (a Zoom user ID; "" in single-user mode): the one place that
+        chooses an index, so what was indexed for one person is never searched or read for another."""
+        if self.indexes is not None:
+            return self.indexes.for_person(person)
+        assert self._index is not None
+        return self._index
+
+    @property
+    def index(self) -> TranscriptIndex:
+        """The index of the person acting."""
+        person = acting()
+        return self.index_for(person.id if person is not None else DEFAULT)
 
     async def read(self, tool: str, **arguments: Any) -> Any:
         """The answer of one catalog read, its arguments checked like a tool call's."""

@@ -1,6 +1,4 @@
-"""Transports: stdio (in the CLI), streamable HTTP and SSE (here), with their protections."""
+"""Transports: stdio (in the CLI), streamable HTTP and SSE (`http`), with their protections (`security`).
 
-from zoom_mcp.transport.http import HttpOptions, build_app, serve_http
-from zoom_mcp.transport.security import HttpSecurity, SecurityMiddleware, is_loopback
-
-__all__ = ["HttpOptions", "HttpSecurity", "SecurityMiddleware", "build_app", "is_loopback", "serve_http"]
+Nothing is imported here, so `zoom_mcp.transport.security` is cheap for a stdio server to use.
+"""

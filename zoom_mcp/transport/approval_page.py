@@ -6,6 +6,10 @@ required) and posts it with the page's CSRF token and, for the most destructive 
 target typed by the person; the server verifies it (`safety.approvals`). Deny posts the CSRF
 token only. Both posts must come from the page's own origin, exactly.
 
+Under --auth oauth a decision also needs the browser session of the person whose call it is (the
+HttpOnly cookie set when they signed in, which no MCP client ever sees): another browser, or another
+person's, sees the preview and a sign-in link, and its posts are refused.
+
 Pages are not cacheable (`Cache-Control: no-store`), cannot be framed, load nothing from
 elsewhere and send no referrer (`Referrer-Policy: no-referrer`): the page's one script posts
 with `referrerPolicy: 'same-origin'` so that the browser still sends the `Origin` header the
@@ -17,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import secrets
+from typing import Protocol
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -97,15 +102,38 @@ document.addEventListener('click', async event => {
 """
 
 
-def page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    """A page with the headers above and the one script, allowed by a fresh CSP nonce."""
+class BrowserSession(Protocol):
+    """Who a browser is signed in as (`transport.oauth.signin.BrowserSessions`)."""
+
+    async def person_of(self, request: Request) -> str | None: ...
+
+    def sign_in_url(self, next_path: str) -> str: ...
+
+
+def page(
+    title: str,
+    body: str,
+    status: int = 200,
+    *,
+    script: bool = True,
+    form_action: str = "'self'",
+    referrer: str = "no-referrer",
+) -> HTMLResponse:
+    """A page with the headers above and the one script, allowed by a fresh CSP nonce.
+
+    The sign-in pages (`oauth.signin`) have no script, post plain forms that redirect onward (to Zoom, to
+    the client: `form_action` lists those origins, as CSP applies it to the redirect too) and keep the
+    referrer on this origin so the browser sends the `Origin` the server checks.
+    """
     nonce = secrets.token_urlsafe(16)
+    code = f"<script nonce='{nonce}'>{SCRIPT}</script>" if script else ""
     document = (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
         f"<meta name=viewport content='width=device-width'><style>{STYLE}</style>"
-        f"<script nonce='{nonce}'>{SCRIPT}</script></head><body>{body}</body></html>"
+        f"{code}</head><body>{body}</body></html>"
     )
-    headers = {**HEADERS, "Content-Security-Policy": CSP.format(nonce=nonce)}
+    policy = CSP.format(nonce=nonce).replace("form-action 'self'", f"form-action {form_action}")
+    headers = {**HEADERS, "Referrer-Policy": referrer, "Content-Security-Policy": policy}
     return HTMLResponse(document, status_code=status, headers=headers)
 
 
@@ -163,10 +191,26 @@ def _form(approvals: Approvals, approval: Approval, problem: str = "") -> str:
     )
 
 
-def routes(approvals: Approvals) -> list[Route]:
+def _sign_in_first(sessions: BrowserSession, approval: Approval) -> str:
+    link = html.escape(sessions.sign_in_url(f"/approvals/{approval.id}"))
+    return (
+        "<p id=session-needed role=alert>Deciding needs this browser signed in to zoom-mcp as the person who made "
+        f"this call{' (' + html.escape(approval.email) + ')' if approval.email else ''}. "
+        f"<a id=sign-in href='{link}'>Sign in with Zoom</a>, then decide here.</p>"
+    )
+
+
+def routes(approvals: Approvals, sessions: BrowserSession | None = None) -> list[Route]:
+    """The pages; with `sessions` (--auth oauth), deciding also takes the call's person's browser session."""
+
     def origin() -> str:
         assert approvals.rp is not None, "the pages are served before any approval exists"
         return approvals.rp.origin
+
+    async def signed_in(request: Request, approval: Approval) -> bool:
+        return sessions is None or (
+            approval.person is not None and await sessions.person_of(request) == approval.person
+        )
 
     async def show(request: Request) -> HTMLResponse:
         approval = approvals.get(request.path_params["approval_id"])
@@ -174,10 +218,12 @@ def routes(approvals: Approvals) -> list[Route]:
             return not_found()
         approvals.audit.record("approval_viewed", **approval.audit_fields)
         body = "<h1>Approve this Zoom call?</h1>" + _preview(approval)
-        if approval.state == "pending":
-            body += _form(approvals, approval)
-        else:
+        if approval.state != "pending":
             body += f"<p id=state>This approval is {html.escape(approval.state)}.</p>"
+        elif sessions is not None and not await signed_in(request, approval):
+            body += _sign_in_first(sessions, approval)
+        else:
+            body += _form(approvals, approval)
         return page("Approve a Zoom call", body)
 
     async def decide(request: Request) -> HTMLResponse:
@@ -187,6 +233,10 @@ def routes(approvals: Approvals) -> list[Route]:
         if not same_origin(request, origin()):
             approvals.audit.record("approval_rejected", **approval.audit_fields, reason="origin")
             return refused_page()
+        if sessions is not None and not await signed_in(request, approval):
+            approvals.audit.record("approval_rejected", **approval.audit_fields, reason="browser session")
+            body = "<h1>Approve this Zoom call?</h1>" + _preview(approval) + _sign_in_first(sessions, approval)
+            return page("Approve a Zoom call", body, 403)
         form = await request.form()
         ok, message = approvals.decide(
             approval.id,

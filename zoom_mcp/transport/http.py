@@ -2,7 +2,8 @@
 ZOOM_WEBHOOK_SECRET_TOKEN Zoom's webhooks at /zoom/webhook (see `webhook`).
 
 Every session of every transport is served by the same `Server`, so all share the one
-authenticated Zoom client and its pacing.
+authenticated Zoom client and its pacing. Under --auth oauth (`oauth`) the same app also serves the
+authorization server's routes and pages, and its guard stands in front of the MCP endpoints.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import anyio
 import uvicorn
@@ -21,10 +23,13 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.transport.security import HttpSecurity, SecurityMiddleware
+
+if TYPE_CHECKING:
+    from zoom_mcp.transport.oauth import OAuthServer
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +54,10 @@ def build_app(
     *,
     approvals: Approvals | None = None,
     sandbox: bool = False,
-    routes: Sequence[Route] = (),
+    oauth: OAuthServer | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> SecurityMiddleware:
-    """The HTTP app; `routes` are served beside MCP's (the webhook receiver)."""
+    """The HTTP app; `extra_routes` are served beside MCP's (the webhook receiver, the sandbox's sign-in page)."""
     sse = SseServerTransport(MESSAGES_PATH, security_settings=_open_to_middleware())
 
     async def handle_sse(request: Request) -> Response:
@@ -74,21 +80,23 @@ def build_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route(SSE_PATH, handle_sse, methods=["GET"]),
             Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]  # the SDK types these as Route; starlette takes any route
-            *_approval_routes(approvals, options),
-            *routes,
+            *_approval_routes(approvals, options, oauth),
+            *(oauth.routes() if oauth is not None else []),
+            *extra_routes,  # type: ignore[list-item]  # as above
         ],
     )
-    return SecurityMiddleware(app, security)
+    return SecurityMiddleware(oauth.guard(app) if oauth is not None else app, security)
 
 
-def _approval_routes(approvals: Approvals | None, options: HttpOptions) -> list[Route]:
-    """Under --confirm human, the approval pages live on this server's own origin."""
+def _approval_routes(approvals: Approvals | None, options: HttpOptions, oauth: OAuthServer | None) -> list[Route]:
+    """Under --confirm human, the approval pages live on this server's own origin; under --auth oauth a
+    decision also takes the person's browser session."""
     if approvals is None:
         return []
     from zoom_mcp.transport.approval_page import routes  # late: only under --confirm human
 
     approvals.serve_at(options.port)  # links: the public URL, else http://localhost:PORT (never the bind address)
-    return routes(approvals)
+    return routes(approvals, oauth.sessions if oauth is not None else None)
 
 
 def _open_to_middleware() -> TransportSecuritySettings:

@@ -18,7 +18,15 @@ from zoom_mcp.sandbox.engine.calls import Call, ZoomHTTPError
 from zoom_mcp.sandbox.engine.faults import DroppedConnection, RefusedConnection
 from zoom_mcp.sandbox.engine.log import RecordedRequest
 from zoom_mcp.sandbox.engine.messages import Receive, Scope, Send, multipart_form, read_body, respond
-from zoom_mcp.sandbox.engine.oauth import UserOAuthState, authorize, authorized, missing_scopes, token_endpoint
+from zoom_mcp.sandbox.engine.oauth import (
+    UserOAuthState,
+    authorize,
+    authorized,
+    missing_scopes,
+    token_endpoint,
+    users_me,
+    whose,
+)
 from zoom_mcp.sandbox.engine.router import Router
 
 if TYPE_CHECKING:
@@ -47,6 +55,10 @@ class SandboxApp:
         elif raw_path == "/oauth/authorize" and method == "GET":
             status, reply, extra = authorize(self.sandbox, self.user_oauth, query)
             await respond(send, status, reply, extra)
+        elif raw_path == "/v2/users/me" and method == "GET":
+            status, reply = users_me(self.sandbox, headers)
+            self.sandbox.requests.append(RecordedRequest(method, raw_path, {}, query, None, None, status))
+            await respond(send, status, reply)
         elif raw_path.startswith("/rec/download/") and method == "GET":
             await downloads.download(self.sandbox, send, headers, query, raw_path.rsplit("/", 1)[-1])
         elif raw_path.startswith("/rec/storage/") and method == "GET":
@@ -115,10 +127,14 @@ class SandboxApp:
             status, reply = 400, {"code": 300, "message": "Request body is not valid JSON."}
         else:
             call = Call(sandbox, op, params, query, parsed, headers)
+            users = sandbox.state.users
+            users.acting = whose(sandbox, headers)  # `me` is the token's user; handlers run without awaiting
             try:
                 status, reply = sandbox.handle(call)
             except ZoomHTTPError as exc:
                 status, reply = exc.status, exc.body()
+            finally:
+                users.acting = None
         if fault is not None and fault.fault == "drop":
             record(0)
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})

@@ -1,16 +1,20 @@
-"""Zoom's OAuth in the sandbox: the token endpoint, the user consent page, and checking bearer tokens.
+"""Zoom's OAuth in the sandbox: the token endpoint, the user consent page, who a token belongs to.
 
 `POST /oauth/token` serves the Server-to-Server `account_credentials` grant and the user grants.
-So `zoom-mcp login` runs end to end without Zoom: `GET /oauth/authorize` approves at once as the
-account owner and redirects to the loopback `redirect_uri` with a code; the token endpoint
-exchanges it (checking the PKCE verifier and the redirect URI) and rotates refresh tokens, as
-Zoom does, so a refresh token works once. Token expiry follows the sandbox's clock.
+So `zoom-mcp login` and the per-person sign-ins of `--auth oauth` run end to end without Zoom:
+`GET /oauth/authorize` is the sign-in page, where the person picks which of the account's users they
+are (`sandbox_user`, a link per user); it redirects to the loopback `redirect_uri` with a code. The
+token endpoint exchanges it (checking the PKCE verifier and the redirect URI) for tokens of that user,
+with that user's scopes (`fixtures.people.USER_SCOPES`), and rotates refresh tokens, as Zoom does, so
+a refresh token works once. `GET /v2/users/me` says whose token it is. Token expiry follows the
+sandbox's clock.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from zoom_mcp.api import Operation
 from zoom_mcp.api.scopes import authorized as scopes_allow
+from zoom_mcp.sandbox.fixtures.people import ROLES, USER_SCOPES
 from zoom_mcp.sandbox.identity import STATIC_TOKEN
 
 if TYPE_CHECKING:
@@ -31,8 +36,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 class UserOAuthState:
     """Authorization codes handed out and not yet exchanged, and the refresh tokens still valid."""
 
-    codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> challenge, redirect_uri, expiry
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> challenge, redirect_uri, user, expiry
     refresh_tokens: set[str] = field(default_factory=set)
+    refresh_users: dict[str, str] = field(default_factory=dict)  # refresh token -> its user (default: the owner)
     authorizations: int = 0
 
 
@@ -77,7 +83,7 @@ def token_endpoint(
 
 
 def authorize(sandbox: Sandbox, state: UserOAuthState, query: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
-    """The consent page: a redirect back with a code, or a 400 saying what is wrong."""
+    """The sign-in page (the person picks a user), then a redirect back with a code; a 400 saying what is wrong."""
     redirect = query.get("redirect_uri", "")
     parts = urlsplit(redirect)
     problems = []
@@ -89,12 +95,18 @@ def authorize(sandbox: Sandbox, state: UserOAuthState, query: dict[str, str]) ->
         problems.append("redirect_uri must be a loopback http URL in the sandbox")
     if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
         problems.append("PKCE with code_challenge_method=S256 is required")
+    user = query.get("sandbox_user")
+    if user is not None and user not in sandbox.state.users:
+        problems.append("no such sandbox user")
     if problems:
         return 400, {"error": "invalid_request", "reason": "; ".join(problems)}, {}
+    if user is None:
+        return 200, sign_in_page(sandbox, query), {"Content-Type": "text/html; charset=utf-8"}
     code = secrets.token_urlsafe(24)
     state.codes[code] = {
         "challenge": query["code_challenge"],
         "redirect_uri": redirect,
+        "user": user,
         "expires": sandbox.clock.time() + CODE_LIFETIME,
     }
     state.authorizations += 1
@@ -102,8 +114,36 @@ def authorize(sandbox: Sandbox, state: UserOAuthState, query: dict[str, str]) ->
     return 302, None, {"Location": f"{redirect}{'&' if parts.query else '?'}{urlencode(back)}"}
 
 
+def sign_in_page(sandbox: Sandbox, query: dict[str, str]) -> bytes:
+    """Zoom's sign-in, as the sandbox has it: one link per user of the account, each with what it may do."""
+    rows = []
+    for user in sandbox.state.users.values():
+        scopes = USER_SCOPES.get(user["id"])
+        what = "every scope" if scopes is None else ", ".join(scopes)
+        link = "?" + urlencode({**query, "sandbox_user": user["id"]})
+        name = html.escape(f"{user['first_name']} {user['last_name']}")
+        rows.append(
+            f"<li><a id='as-{html.escape(user['id'])}' href='{html.escape(link)}'>Sign in as {name}</a> "
+            f"({html.escape(user['email'])}, {ROLES.get(user['id'], 'Member')}: {html.escape(what)})</li>"
+        )
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Zoom sandbox: sign in</title>"
+        "<h1>Sign in to the Zoom sandbox</h1><p>Fake Zoom, made-up people: choose who you are.</p>"
+        f"<ul>{''.join(rows)}</ul></html>"
+    ).encode()
+
+
+def scopes_of(sandbox: Sandbox, user: str) -> frozenset[str] | None:
+    """What a user's own sign-in may do; None: every scope (the owner, unless the sandbox narrowed scopes)."""
+    narrowed = USER_SCOPES.get(user)
+    if narrowed is None:
+        return sandbox.scopes
+    return frozenset(narrowed)
+
+
 def user_grant(sandbox: Sandbox, state: UserOAuthState, form: dict[str, str]) -> tuple[int, Any]:
     """`authorization_code` and `refresh_token` grants (the client is already authenticated)."""
+    owner = next(iter(sandbox.state.users), "")
     if form.get("grant_type") == "authorization_code":
         found = state.codes.pop(form.get("code", ""), None)  # single use, even when it fails below
         if found is None or sandbox.clock.time() > found["expires"]:
@@ -114,23 +154,50 @@ def user_grant(sandbox: Sandbox, state: UserOAuthState, form: dict[str, str]) ->
         digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
         if not secrets.compare_digest(digest, found["challenge"]):
             return 400, {"error": "invalid_grant", "reason": "Invalid code_verifier"}
+        user = str(found.get("user") or owner)
     else:
         old = form.get("refresh_token", "")
         if old not in state.refresh_tokens:
             return 400, {"error": "invalid_grant", "reason": "Invalid Token!"}
         state.refresh_tokens.discard(old)  # rotated: a refresh token works once
+        user = state.refresh_users.pop(old, owner)
     access = secrets.token_urlsafe(24)
     sandbox.tokens[access] = sandbox.clock.time() + sandbox.token_lifetime
+    sandbox.token_users[access] = user
+    scopes = scopes_of(sandbox, user)
+    if scopes is not None:
+        sandbox.token_scopes[access] = scopes
     refresh = secrets.token_urlsafe(32)
     state.refresh_tokens.add(refresh)
+    state.refresh_users[refresh] = user
     return 200, {
         "access_token": access,
         "token_type": "bearer",
         "refresh_token": refresh,
         "expires_in": sandbox.token_lifetime,
-        "scope": " ".join(sorted(sandbox.granted_scopes())),
+        "scope": " ".join(sorted(sandbox.granted_scopes() if scopes is None else scopes)),
         "api_url": "https://api.zoom.us",
     }
+
+
+def whose(sandbox: Sandbox, headers: dict[str, str]) -> str | None:
+    """The user a bearer token was issued to (None: the app's own, Server-to-Server or the static token)."""
+    token = headers.get("authorization", "").partition(" ")[2].strip()
+    return sandbox.token_users.get(token)
+
+
+def users_me(sandbox: Sandbox, headers: dict[str, str]) -> tuple[int, Any]:
+    """`GET /v2/users/me` (Zoom's Users API; not a Meetings operation): who the token belongs to."""
+    if not authorized(sandbox, headers):
+        return 401, {"code": 124, "message": "Invalid access token."}
+    token = headers.get("authorization", "").partition(" ")[2].strip()
+    granted = sandbox.token_scopes.get(token)
+    wanted = ("user:read", "user:read:user", "user:read:admin", "user:read:user:admin")
+    if granted is not None and granted.isdisjoint(wanted):
+        return 400, {"code": 4711, "message": "Invalid access token, does not contain scopes:[user:read:user]."}
+    user = sandbox.state.users.get_or_404(whose(sandbox, headers) or "me")
+    role = ROLES.get(user["id"], "Member")
+    return 200, {**user, "account_id": sandbox.credentials.account_id, "role_name": role, "status": "active"}
 
 
 def authorized(sandbox: Sandbox, headers: dict[str, str], query_token: str | None = None) -> bool:

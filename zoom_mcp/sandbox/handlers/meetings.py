@@ -113,21 +113,33 @@ def _spaced(meeting_id: int) -> str:
     return f"{text[:3]} {text[3:7]} {text[7:]}" if len(text) == 11 else f"{text[:3]} {text[3:6]} {text[6:]}"
 
 
+def invite_links(call: Call, target_id: int) -> Reply:
+    """One personal join link per attendee (1 to 500) of meeting or webinar `target_id`, valid for `ttl`
+    seconds (at most 90 days); the issued links are kept (`state.invite_links`)."""
+    state = call.state
+    ttl = call.fields.get("ttl", 7200)
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or not 0 <= ttl <= 7776000:
+        raise ZoomHTTPError(400, 300, "Invalid parameter: ttl.")
+    people = call.fields.get("attendees") or []
+    if not people or len(people) > 500 or not all(isinstance(a, dict) for a in people):
+        raise ZoomHTTPError(400, 300, "Validation Failed: attendees must have 1 to 500 entries.")
+    issued = [records.invite_link(state, target_id, a, ttl, call.now()) for a in people]
+    state.invite_links.setdefault(target_id, []).extend(issued)
+    return 201, {"attendees": issued}
+
+
 def create_meeting_invite_links(call: Call) -> Reply:
-    """One join link per attendee (1 to 500), valid for `ttl` seconds (at most 90 days)."""
+    return invite_links(call, call.state.meetings.get_or_404(call.params["meetingId"])["id"])
+
+
+def get_meeting_sip_uri(call: Call) -> Reply:
+    """A SIP URI room systems dial, the passcode embedded when given (Zoom does not check it); the
+    participant identifier code issued with it is kept (`state.sip_dialing`)."""
     state = call.state
     meeting = state.meetings.get_or_404(call.params["meetingId"])
-    ttl = call.fields.get("ttl", 7200)
-    if not isinstance(ttl, int) or not 0 <= ttl <= 7776000:
-        raise call.error(400, 300, "Invalid parameter: ttl.")
-    people = call.fields.get("attendees") or []
-    if not people or len(people) > 500:
-        raise ZoomHTTPError(400, 300, "Validation Failed: attendees must have 1 to 500 entries.")
-    attendees = [
-        {"name": a.get("name", ""), "join_url": f"https://zoom.us/w/{meeting['id']}?tk={state.new_key(43)}"}
-        for a in people
-    ]
-    return 201, {"attendees": attendees}
+    issued = records.sip_dialing(state, meeting["id"], str(call.fields.get("passcode") or ""), call.now())
+    state.sip_dialing.setdefault(meeting["id"], []).append(issued)
+    return 200, issued
 
 
 # --- lists ----------------------------------------------------------------------------------------------------
@@ -307,6 +319,7 @@ HANDLERS: dict[str, Handler] = {
     "delete_meeting": delete_meeting,
     "get_meeting_invitation": get_meeting_invitation,
     "create_meeting_invite_links": create_meeting_invite_links,
+    "get_meeting_sip_uri": get_meeting_sip_uri,
     "list_user_meetings": list_user_meetings,
     "list_upcoming_meetings": list_upcoming_meetings,
     "update_meeting_status": update_meeting_status,

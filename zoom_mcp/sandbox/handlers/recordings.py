@@ -16,7 +16,7 @@ from zoom_mcp.sandbox.dates import iso, midnight, parse_time
 from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
 from zoom_mcp.sandbox.engine.pagination import paginate
 from zoom_mcp.sandbox.recording import event
-from zoom_mcp.sandbox.state import RECORDING, TRANSCRIPT, Record, State, as_int, find_or_404
+from zoom_mcp.sandbox.state import RECORDING, TRANSCRIPT, Record, State, as_int, find_or_404, sees
 
 INTERNAL = ("trashed_files",)
 
@@ -32,6 +32,8 @@ def list_user_recordings(call: Call) -> Reply:
     """The user's recorded instances that started in from..to (days, default yesterday and today), newest first."""
     state = call.state
     user = state.users.get_or_404(call.params["userId"])
+    if not sees(state.users, user["id"]):  # a member lists only their own recordings
+        raise ZoomHTTPError(400, 200, "No permission.")
     today = midnight(call.now())
     start = call.day(call.query.get("from"), today - timedelta(days=1), "from")
     end = call.day(call.query.get("to"), today, "to") + timedelta(days=1)
@@ -53,7 +55,10 @@ def list_user_recordings(call: Call) -> Reply:
 
 
 def get_meeting_recordings(call: Call) -> Reply:
-    out = public(call.state.recording(call.params["meetingId"]))
+    instance = call.state.recording(call.params["meetingId"])
+    if not sees(call.state.users, instance["host_id"]):  # another's recording: a member is told there is none
+        raise RECORDING.missing(call.params["meetingId"])
+    out = public(instance)
     if "download_access_token" in (call.query.get("include_fields") or ""):
         out["download_access_token"] = "sandbox-token"
     return 200, out

@@ -64,6 +64,16 @@ def delete_user_tsp_account(call: Call) -> Reply:
     return 204, None
 
 
+def set_user_tsp_dial_in_url(call: Call) -> Reply:
+    """The user's global dial-in page (`audio_url`), kept with the user's TSP settings; "" clears it."""
+    state = call.state
+    if not state.tsp.get("tsp_enabled", True):
+        raise call.error(400, 2024, "Account has not enabled TSP.")
+    user = state.users.get_or_404(call.params["userId"])
+    state.user_tsp_settings.setdefault(user["id"], {})["audio_url"] = call.fields.get("audio_url") or ""
+    return 204, None
+
+
 HANDLERS: dict[str, Handler] = {
     "get_account_tsp": get_account_tsp,
     "update_account_tsp": update_account_tsp,
@@ -72,4 +82,5 @@ HANDLERS: dict[str, Handler] = {
     "get_user_tsp_account": get_user_tsp_account,
     "update_user_tsp_account": update_user_tsp_account,
     "delete_user_tsp_account": delete_user_tsp_account,
+    "set_user_tsp_dial_in_url": set_user_tsp_dial_in_url,
 }
