@@ -158,6 +158,9 @@ class TranscriptIndex:
         self._db.executescript(SCHEMA)
         self._migrate()
         self._stems: dict[str, str] = {}  # word -> its porter stem (see `_stem`)
+        self._scoped: tuple[tuple[str, ...], str] | None = None  # the last meetings given, as JSON (see `_scope`)
+        self._held: dict[str, int] = {}  # FTS5 phrase -> passages holding it, while the index is unchanged
+        self._held_as_of: tuple[int, int] = (-1, -1)  # (this connection's changes, PRAGMA data_version)
 
     def _migrate(self) -> None:
         """Bring an index written by an earlier version up to this schema (its text stays)."""
@@ -261,16 +264,16 @@ class TranscriptIndex:
             WHERE host_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time DESC""",
             (host_id, first, _after(last)),
         ).fetchall()
-        return [MeetingRow(*row) for row in rows]
+        return list(map(MeetingRow._make, rows))
 
     def rows(self, uuids: Sequence[str]) -> list[MeetingRow]:
         """These meetings as the index knows them, newest first (unknown ones are left out)."""
         rows = self._db.execute(
             f"""SELECT {BASE}, transcript_file, chat_file FROM meetings
             WHERE uuid IN (SELECT value FROM json_each(?)) ORDER BY start_time DESC""",
-            (json.dumps(list(uuids)),),
+            (self._scope(uuids),),
         ).fetchall()
-        return [MeetingRow(*row) for row in rows]
+        return list(map(MeetingRow._make, rows))
 
     def unread(self, uuids: Sequence[str]) -> list[tuple[str, str, str]]:
         """(uuid, kind, file ID) of the transcripts and chats of these meetings not indexed yet, newest first."""
@@ -283,7 +286,7 @@ class TranscriptIndex:
                 LEFT JOIN files f ON f.file_id = m.chat_file WHERE m.chat_file IS NOT NULL AND f.file_id IS NULL
             ) WHERE uuid IN (SELECT value FROM json_each(?))
             ORDER BY start_time DESC""",
-            (json.dumps(list(uuids)),),
+            (self._scope(uuids),),
         ).fetchall()
 
     def forget_meeting(self, uuid: str) -> bool:
@@ -481,7 +484,7 @@ class TranscriptIndex:
             """SELECT f.first_turn, f.last_turn FROM documents JOIN files f ON f.first_turn = documents.rowid
             WHERE documents MATCH ? AND f.uuid IN (SELECT value FROM json_each(?))
             ORDER BY bm25(documents, ?, ?) LIMIT ?""",
-            (match, json.dumps(list(uuids)), *WEIGHTS, max(limit, CANDIDATE_FILES)),
+            (match, self._scope(uuids), *WEIGHTS, max(limit, CANDIDATE_FILES)),
         ).fetchall()
         chosen: list[tuple[int, int]] = []
         total = 0
@@ -510,7 +513,7 @@ class TranscriptIndex:
         bounds: dict[int, list[tuple[int, float, float]]] = {}  # rowid -> (term, least, most weighted count)
         sizes: dict[int, bytes] = {}  # rowid -> FTS5's docsize record: the passage's tokens per column
         for n, term in enumerate(terms):
-            held = self._db.execute("SELECT count(*) FROM passages WHERE passages MATCH ?", (term,)).fetchone()[0]
+            held = self._holders(term)
             idfs.append(max(math.log((rows - held + 0.5) / (held + 0.5)), 1e-6))
             for rowid, in_text, in_speaker, size in self._holding(spans, term):
                 sizes[rowid] = size
@@ -568,6 +571,26 @@ class TranscriptIndex:
             (start, spans, term),
         ).fetchall()
 
+    def _scope(self, uuids: Sequence[str]) -> str:
+        """These meetings as the JSON array the queries take; a search passes the same list to several, once."""
+        given = tuple(uuids)
+        if self._scoped is None or self._scoped[0] != given:
+            self._scoped = (given, json.dumps(given))
+        return self._scoped[1]
+
+    def _holders(self, term: str) -> int:
+        """How many passages hold `term` (an FTS5 phrase): counted once while nothing changes the index, here
+        (`total_changes`) or in another process (`data_version`)."""
+        now = (self._db.total_changes, self._db.execute("PRAGMA data_version").fetchone()[0])
+        if now != self._held_as_of:
+            self._held, self._held_as_of = {}, now
+        found = self._held.get(term)
+        if found is None:
+            found = self._held[term] = int(
+                self._db.execute("SELECT count(*) FROM passages WHERE passages MATCH ?", (term,)).fetchone()[0]
+            )
+        return found
+
     def _stem(self, word: str) -> str:
         """The word as FTS5's porter tokenizer indexes it (asked of a scratch table in memory)."""
         found = self._stems.get(word)
@@ -610,7 +633,7 @@ class TranscriptIndex:
             """SELECT topics.uuid FROM topics JOIN meetings m ON m.uuid = topics.uuid
             WHERE topics MATCH ? AND topics.uuid IN (SELECT value FROM json_each(?))
             ORDER BY topics.rank, m.start_time DESC""",
-            (match, json.dumps(list(uuids))),
+            (match, self._scope(uuids)),
         ).fetchall()
         return [row[0] for row in rows[:limit]], len(rows)
 
