@@ -7,6 +7,7 @@ today's date or on real waiting.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -26,6 +27,9 @@ from zoom_mcp.sandbox import Sandbox
 
 CATALOG = load_catalog()
 EMPTY_CONFIG = tempfile.mkdtemp(prefix="zoom-mcp-tests-config-")  # stands in for ~/.config/zoom-mcp
+# Stands in for ~/.local/share, where a stdio server keeps its transcript index: for this process and every
+# server a test starts (they inherit it), so no test reads or writes the machine user's index.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="zoom-mcp-tests-data-")
 PINNED = "2026-06-17T15:04:05Z"  # the moment every test's clock starts at, unless a test pins its own
 
 

@@ -21,9 +21,9 @@ def serve_sandbox(sandbox: Sandbox) -> Iterator[str]:
 
 
 @contextmanager
-def serve_asgi(app: Any) -> Iterator[str]:
-    """Serve any ASGI app on an ephemeral loopback port for the duration of the block."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+def serve_asgi(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve any ASGI app on a loopback port (default: an ephemeral one) for the duration of the block."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -205,11 +205,11 @@ def sdk_provider(
 
 
 @asynccontextmanager
-async def connected(served: Served, auth: httpx2.Auth, mode: str = "auto") -> AsyncIterator[Client]:
-    """An MCP session over streamable HTTP whose requests carry what `auth` provides."""
+async def connected(served: Served, auth: httpx2.Auth, mode: str = "auto", **options: Any) -> AsyncIterator[Client]:
+    """An MCP session over streamable HTTP whose requests carry what `auth` provides (`options`: the Client's)."""
     async with (
         httpx2.AsyncClient(auth=auth, timeout=30) as http,
-        Client(streamable_http_client(served.mcp_url, http_client=http), mode=mode) as client,
+        Client(streamable_http_client(served.mcp_url, http_client=http), mode=mode, **options) as client,
     ):
         yield client
 

@@ -3,21 +3,24 @@ test fixtures all build the server here, so the tests exercise what a user runs.
 
     settings -> credentials -> the shared Zoom client (real, or the in-process sandbox)
              -> inventory (what is listed, callable, readable) -> gate, audit, approvals
-             -> task service (index) -> call pipeline -> MCP server
-Under --auth oauth (`signin`) the client's credential is each person's own Zoom grant, and the App also
-holds the authorization server the HTTP transport serves.
+             -> task service (index, freshness) -> call pipeline -> MCP server (subscriptions)
+             -> with ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: the webhook inbox and its worker
+Under --auth oauth (`signin`) the client's credential is each person's own Zoom grant, each person has a
+transcript index of their own, and the App also holds the authorization server the HTTP transport serves.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
 import httpx2
 
 from zoom_mcp.api import Catalog, load_catalog
@@ -44,10 +47,14 @@ from zoom_mcp.safety import (
 from zoom_mcp.safety.approvals import Approval, Approvals
 from zoom_mcp.safety.passkeys import PasskeyStore
 from zoom_mcp.server.discovery import Discovery
+from zoom_mcp.server.inbox import WebhookInbox
+from zoom_mcp.server.notifications import Subscriptions
 from zoom_mcp.server.pipeline import CallPipeline
 from zoom_mcp.server.server import ZoomServer
 from zoom_mcp.server.tool_specs import ToolSpecs
-from zoom_mcp.tasks.index import Indexes, TranscriptIndex
+from zoom_mcp.tasks.events import RecordingEvents
+from zoom_mcp.tasks.freshness import Freshness
+from zoom_mcp.tasks.indexes import IndexRegistry, fingerprint
 from zoom_mcp.tasks.service import TaskService
 
 if TYPE_CHECKING:
@@ -74,6 +81,9 @@ class App:
     inventories: Inventories | None = None  # each person's under --auth oauth
     oauth: OAuthServer | None = None  # --auth oauth: the authorization server the HTTP transport serves
     sandbox_app: ASGIApp | None = None  # the in-process sandbox (its sign-in page, under --auth oauth)
+    indexes: IndexRegistry | None = None
+    webhooks: WebhookInbox | None = None  # ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: what /zoom/webhook feeds
+    started: list[Callable[[], Awaitable[None]]] | None = None  # to run once the HTTP server listens
 
 
 def clock_for(settings: Settings, *, sandbox: bool | None = None) -> Clock:
@@ -164,9 +174,18 @@ def _sandbox_factory(settings: Settings, clock: Clock) -> Callable[[], Sandbox]:
         built = Sandbox(clock=clock)
         if faults is not None:
             built.faults = faults
+        if settings.webhooks and settings.webhook_secret:  # it plays Zoom: it posts the events to this server
+            url = settings.sandbox_webhook_url or f"{_loopback(settings.host, settings.port)}/zoom/webhook"
+            built.send_webhooks_to(url, settings.webhook_secret, faults=settings.sandbox_webhook_faults)
         return built
 
     return build
+
+
+def _loopback(host: str, port: int) -> str:
+    """Where this server can reach itself."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _user_auth(settings: Settings, found: credentials.Credentials, clock: Clock) -> UserOAuth:
@@ -230,7 +249,7 @@ async def assemble(
     approvals = human_approvals(settings, audit, clock) if confirm.human else None
     if approvals is not None and settings.open_approvals:
         approvals.on_created = _open_in_browser(approvals)
-    index: TranscriptIndex | Indexes = Indexes(settings.index) if settings.oauth else TranscriptIndex(settings.index)
+    indexes = index_registry(settings)
     records = signin.records_for(settings, clock) if settings.oauth else None
     grants = GrantStore(records) if records is not None else None
     sandbox_app = None
@@ -241,7 +260,10 @@ async def assemble(
         transport, sandbox_app = built, built.asgi
     oauth = None
     try:
-        async with build_client(settings, clock, sandbox=sandbox, transport=transport, people=grants) as client:
+        async with (
+            build_client(settings, clock, sandbox=sandbox, transport=transport, people=grants) as client,
+            anyio.create_task_group() as workers,
+        ):
             if settings.hide_unauthorized and not settings.oauth:  # under --auth oauth: each person's scopes
                 granted = await granted_scopes(client)
                 if granted is not None:
@@ -252,16 +274,33 @@ async def assemble(
                 catalog, inventory.selection, inventory, hide_unauthorized=settings.hide_unauthorized
             )
             specs = ToolSpecs(confirm)
-            tasks = TaskService(catalog, client, index, clock)
+            tasks = TaskService(catalog, client, indexes, clock, Freshness(receiving=settings.webhooks))
             gate = Gate(tokens, audit, approvals)
             pipeline = CallPipeline(inventories, specs, client, tasks, gate, confirm, audit, clock)
             discovery = None
             if settings.dynamic:
                 enabled = EnabledToolsets(idle=settings.session_idle_timeout, clock=clock)
                 discovery = Discovery(inventories, specs, pipeline, enabled)
-            server = ZoomServer(inventories, specs, pipeline, tasks, discovery=discovery, sandbox=settings.sandbox)
+            subscriptions = Subscriptions()
+            server = ZoomServer(
+                inventories,
+                specs,
+                pipeline,
+                tasks,
+                discovery=discovery,
+                sandbox=settings.sandbox,
+                subscriptions=subscriptions,
+                resources_change=settings.webhooks,
+            )
             if records is not None and grants is not None:
                 oauth = signin.oauth_server(settings, clock, client, records, grants)
+            inbox = None
+            started: list[Callable[[], Awaitable[None]]] = []
+            if settings.webhooks:
+                inbox = WebhookInbox(RecordingEvents(tasks, indexes), subscriptions, tasks.freshness, clock)
+                workers.start_soon(inbox.run)
+                if settings.sandbox and (register := _sandbox_of(client)):
+                    started.append(register)
             yield App(
                 settings,
                 clock,
@@ -275,15 +314,73 @@ async def assemble(
                 inventories,
                 oauth,
                 sandbox_app,
+                indexes,
+                inbox,
+                started,
             )
+            subscriptions.close()
+            workers.cancel_scope.cancel()
     finally:
-        index.close()
+        indexes.close()
         if isinstance(used, RedisUsedTokens | SqliteUsedTokens):
             await used.aclose()
         if oauth is not None and oauth.issuer.fetcher is not None:
             await oauth.issuer.fetcher.aclose()
         if records is not None:
             await records.aclose()
+
+
+def _sandbox_of(client: ZoomClient) -> Callable[[], Awaitable[None]] | None:
+    """In sandbox mode with webhooks: once the server listens, the sandbox registers its endpoint (Zoom's
+    url_validation), as Zoom does when the app's event subscription is saved."""
+    from zoom_mcp.sandbox.transport import SandboxTransport  # late: the sandbox loads only in sandbox mode
+
+    transport = client.transport
+    if not isinstance(transport, SandboxTransport):
+        return None
+
+    async def register() -> None:
+        sender = transport.sandbox.webhooks
+        if sender is not None:
+            await sender.validate()
+
+    return register
+
+
+def index_registry(settings: Settings) -> IndexRegistry:
+    """Where the transcript index lives (each person's under --auth oauth: see `tasks.indexes`). `--index PATH`
+    names it. In memory with `--no-index-file`, for the sandbox (made-up meetings stay out of yours), over
+    HTTP (a server shared or deployed: `--index` keeps it), when the identity is unknown (a ready access
+    token names no account) and when the data directory is not writable. Otherwise (stdio, a person's
+    desktop) an owner-only file in the data directory, one per Zoom account and app, so switching accounts
+    never shows one account's meetings to another."""
+    if settings.index:
+        return IndexRegistry(path=Path(settings.index), people=settings.oauth)
+    if settings.no_index_file or settings.sandbox or settings.transport != "stdio" or settings.oauth:
+        return IndexRegistry(people=settings.oauth)
+    label = identity_label(settings)
+    if label is None:
+        return IndexRegistry()
+    directory = settings.data_path
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        writable = os.access(directory, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        log.info("the data directory %s is not writable: the transcript index stays in memory", directory)
+        return IndexRegistry()
+    return IndexRegistry(directory, label=label)
+
+
+def identity_label(settings: Settings) -> str | None:
+    """A fingerprint of the Zoom identity the server acts as (no secret in it); None when it cannot be known."""
+    found = credentials.resolve(settings)
+    if found.mode == "server_to_server":
+        return fingerprint(settings.api_base_url, settings.account_id, settings.client_id)
+    if found.mode == "user" and found.login is not None:
+        return fingerprint(settings.api_base_url, found.login.client_id, found.login.user)
+    return None
 
 
 def used_tokens(settings: Settings, clock: Clock) -> UsedTokens:

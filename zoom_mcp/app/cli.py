@@ -24,6 +24,7 @@ COMMANDS = {
     table.LOGOUT: "forget the sign-in stored by 'zoom-mcp login'",
     table.SANDBOX: "serve the embedded Zoom sandbox over HTTP",
     table.APPROVALS: "enroll, list or remove the passkeys that approve calls under --confirm human",
+    table.INDEX: "the transcript search index: where it is and what it holds, rebuild it, or forget it",
 }
 DESCRIPTIONS = {
     table.SERVE: "MCP server for the Zoom Meetings API. With no command, serves MCP on stdio.",
@@ -41,6 +42,10 @@ DESCRIPTIONS = {
     "the config directory). 'enroll' and 'remove' print a one-time http://localhost page for you to open and wait "
     "for your passkey; enrolling a further passkey, and removing one, first takes a passkey already enrolled. "
     "'list' shows them. With --public-url, the passkey is made for that host (see the README).",
+    table.INDEX: "The transcript search index (what was said in recorded meetings, kept so questions need not "
+    "download again). 'status' says where it is and what it holds; 'rebuild' rebuilds its full-text tables from "
+    "the stored text, compacts it and forgets which date ranges were listed (the next search lists them from Zoom "
+    "again); 'forget' deletes it. The index is the one the server would use with the same settings.",
 }
 
 
@@ -73,6 +78,8 @@ def build_parser(command: str = table.SERVE) -> argparse.ArgumentParser:
     if command == table.APPROVALS:
         parser.add_argument("action", choices=("enroll", "list", "remove"), help="what to do")
         parser.add_argument("passkey", nargs="?", help="remove: the passkey's ID, as 'list' shows it")
+    if command == table.INDEX:
+        parser.add_argument("action", choices=("status", "rebuild", "forget"), help="what to do")
     if command == table.CALL:
         parser.add_argument("tool", help="tool name, e.g. list_user_recordings")
         parser.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments (default {})")
@@ -149,6 +156,10 @@ def run(command: str, settings: Settings, args: argparse.Namespace) -> int:
         from zoom_mcp.app.commands.approvals import run_approvals  # late: one command's imports
 
         return run_approvals(settings, args.action, args.passkey)
+    if command == table.INDEX:
+        from zoom_mcp.app.commands.index import run_index  # late: one command's imports
+
+        return run_index(settings, args.action)
     if command == table.TOOLS:
         from zoom_mcp.app.commands.terminal import list_tools  # late: one command's imports
 

@@ -30,7 +30,7 @@ REGISTRATIONS = ("cimd", "dcr")
 RATE_PLANS = ("free", "pro", "business")
 
 SERVE, TOOLS, CALL, DOCTOR, LOGIN, LOGOUT, SANDBOX = "serve", "tools", "call", "doctor", "login", "logout", "sandbox"
-APPROVALS = "approvals"
+APPROVALS, INDEX = "approvals", "index"
 SERVER = frozenset({SERVE, TOOLS, CALL})  # commands that build the MCP server
 
 
@@ -254,6 +254,26 @@ class Settings:
         parse=as_port,
         commands=frozenset({SANDBOX}),
     )
+    sandbox_webhook_url: str | None = setting(
+        None,
+        "sandbox only: post Zoom's recording webhooks, signed with ZOOM_WEBHOOK_SECRET_TOKEN, to this URL (a "
+        "zoom-mcp's /zoom/webhook); 'zoom-mcp --sandbox --transport http' posts them to itself",
+        "sandbox",
+        env="ZOOM_MCP_SANDBOX_WEBHOOK_URL",
+        flag="--webhook-url",
+        commands=frozenset({SANDBOX}),
+        metavar="URL",
+    )
+    sandbox_webhook_faults: tuple[str, ...] = setting(
+        (),
+        "sandbox only: misdeliver each webhook too: bad_signature, replay, duplicate (comma-separated)",
+        "sandbox",
+        env="ZOOM_MCP_SANDBOX_WEBHOOK_FAULTS",
+        flag="--webhook-faults",
+        parse=as_items,
+        commands=frozenset({SANDBOX}),
+        metavar="A,B",
+    )
 
     log_level: str = setting(
         "WARNING",
@@ -420,7 +440,33 @@ class Settings:
         env="ZOOM_MCP_INDEX",
         flag="--index",
         metavar="PATH",
-        default_text="in memory",
+        commands=SERVER | {INDEX},
+        default_text="on stdio, an owner-only file in the data directory (one per Zoom account); else in memory",
+    )
+    no_index_file: bool = setting(
+        False,
+        "keep the transcript search index in memory only, even on stdio",
+        "client",
+        env="ZOOM_MCP_NO_INDEX_FILE",
+        flag="--no-index-file",
+        parse=as_switch,
+        commands=SERVER | {INDEX},
+    )
+    data_dir: str = setting(
+        "",
+        "where the transcript search index is kept by default",
+        "client",
+        env="ZOOM_MCP_DATA_DIR",
+        default_text="$XDG_DATA_HOME/zoom-mcp or ~/.local/share/zoom-mcp",
+    )
+    webhook_secret: Secret | None = setting(
+        None,
+        "the Zoom app's webhook Secret Token: turns on POST /zoom/webhook (HTTP transports), which keeps the "
+        "transcript index current from Zoom's recording events (see the README)",
+        "client",
+        env="ZOOM_WEBHOOK_SECRET_TOKEN",
+        parse=as_secret,
+        secret=True,
     )
 
     # HTTP transports.
@@ -662,6 +708,15 @@ class Settings:
         return Path(self.config_dir) if self.config_dir else Path.home() / ".config" / "zoom-mcp"
 
     @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else Path.home() / ".local" / "share" / "zoom-mcp"
+
+    @property
+    def webhooks(self) -> bool:
+        """The webhook receiver is on: the app's secret token is set and MCP is served over HTTP."""
+        return bool(self.webhook_secret) and self.transport != "stdio"
+
+    @property
     def oauth(self) -> bool:
         """People sign in with their own Zoom accounts (HTTP only; `serve` refuses it on stdio)."""
         return self.auth == "oauth" and self.transport != "stdio"
@@ -704,9 +759,13 @@ def load(
             values[name] = _parse(row.env_parse or row.parse, env[row.env], row.env)
     if given:
         raise ConfigError(f"unknown setting(s): {', '.join(sorted(given))}")
+    home = Path(env.get("HOME") or Path.home())
     if "config_dir" not in values:
-        base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+        base = env.get("XDG_CONFIG_HOME") or str(home / ".config")
         values["config_dir"] = str(Path(base) / "zoom-mcp")
+    if "data_dir" not in values:
+        base = env.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+        values["data_dir"] = str(Path(base) / "zoom-mcp")
     settings = Settings(**values)
     return _read_token_file(settings)
 

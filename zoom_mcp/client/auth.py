@@ -30,6 +30,21 @@ class Token:
     scopes: tuple[str, ...] = ()
 
 
+class DownloadTokenAuth(httpx2.Auth):
+    """A recording webhook's `download_token`: it opens that recording's files (for about a day), sent as
+    a bearer token in the header (Zoom refuses tokens in the URL)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "DownloadTokenAuth(***)"
+
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
 class BearerAuth(httpx2.Auth):
     """A ready access token (`ZOOM_ACCESS_TOKEN`): sent as is, never refreshed."""
 

@@ -17,7 +17,7 @@ import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.api.serialize import ZoomRequest, build_request
-from zoom_mcp.client.auth import ServerToServerOAuth, Token, UserOAuth
+from zoom_mcp.client.auth import DownloadTokenAuth, ServerToServerOAuth, Token, UserOAuth
 from zoom_mcp.client.download import AllowList, DownloadLimits, download
 from zoom_mcp.client.pacing import Pacer
 from zoom_mcp.client.paginate import Progress, collect
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from zoom_mcp.api import Operation
 
 log = logging.getLogger(__name__)
+
+# Zoom publishes no rate limit for recording file downloads: they are paced like Medium API calls (20 a second
+# on Pro), so indexing a year of transcripts cannot burst thousands of requests at Zoom.
+DOWNLOAD_RATE_LABEL = "MEDIUM"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class ZoomClient:
         download_limits: DownloadLimits | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.transport = transport  # what the client sends through (None: the network)
         self.download_hosts = download_hosts or AllowList()
         self.download_limits = download_limits or DownloadLimits()
         self.auth = auth
@@ -103,9 +108,15 @@ class ZoomClient:
             raise TypeError("sign_in needs the per-person auth of --auth oauth")
         return await self.auth.sign_in(self._http, code, redirect_uri, verifier)
 
-    async def download(self, url: str) -> bytes:
-        """A recording file's bytes: token only to allowed hosts, size-capped (see `download`)."""
-        return await download(self._http, self.auth, url, self.download_hosts, self.download_limits)
+    async def download(self, url: str, *, token: str | None = None) -> bytes:
+        """A recording file's bytes: token only to allowed hosts, size-capped, paced (see `download`).
+
+        `token` is a webhook's `download_token`, sent instead of the app's token (to the same allowed hosts).
+        """
+        if self.pacer is not None:
+            await self.pacer.wait(DOWNLOAD_RATE_LABEL)
+        auth = DownloadTokenAuth(token) if token else self.auth
+        return await download(self._http, auth, url, self.download_hosts, self.download_limits)
 
     def url_for(self, request: ZoomRequest) -> str:
         return self.base_url + request.path

@@ -1,10 +1,14 @@
-"""The `Sandbox`: one fake Zoom account with its state, clock, tokens, request log and fault plan."""
+"""The `Sandbox`: one fake Zoom account with its state, clock, tokens, request log, fault plan and webhooks."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx2
 
 from zoom_mcp.api import Catalog, load_catalog
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
@@ -14,7 +18,11 @@ from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply
 from zoom_mcp.sandbox.engine.faults import FaultPlan
 from zoom_mcp.sandbox.engine.gateway import answer
 from zoom_mcp.sandbox.engine.log import RecordedRequest
+from zoom_mcp.sandbox.engine.webhooks import WebhookSender
+from zoom_mcp.sandbox.fixtures.people import OWNER_ID
 from zoom_mcp.sandbox.handlers import HANDLERS
+from zoom_mcp.sandbox.recording import finish_meeting
+from zoom_mcp.sandbox.records import Record
 from zoom_mcp.sandbox.seed import seed as seed_state
 from zoom_mcp.sandbox.state import State
 
@@ -29,6 +37,7 @@ class SandboxCredentials:
 
 
 SANDBOX_CREDENTIALS = SandboxCredentials()
+DOWNLOAD_TOKEN_LIFETIME = 24 * 3600  # seconds a webhook's download_token opens its recording's files
 
 
 class Sandbox:
@@ -45,13 +54,17 @@ class Sandbox:
         scopes: Iterable[str] | None = None,
         public_url: str = identity.ORIGIN,
         extra_meetings: int = 0,
+        extra_days: int | None = None,
+        extra_minutes: int | None = None,
         handlers: Mapping[str, Handler] = HANDLERS,
     ) -> None:
         """`clock` drives token expiry and the seeded dates; `seed=False` starts an empty account.
 
         `public_url` is where the sandbox is reached, so its download URLs work (`serve` sets it to the
-        listening address); `extra_meetings` seeds that many more transcribed meetings, for benchmarks;
-        `handlers` replaces the hand-written behaviour (`{}`: every operation gets the default answer).
+        listening address); `extra_meetings` seeds that many more transcribed meetings, for benchmarks, spread
+        over the history's four months or over `extra_days` days back, `extra_minutes` long each (an hour or
+        more is talked through densely, as real meetings are); `handlers` replaces the hand-written
+        behaviour (`{}`: every operation gets the default answer).
         """
         self.catalog = catalog or load_catalog()
         self.clock = clock
@@ -73,9 +86,65 @@ class Sandbox:
         self.faults = FaultPlan()
         self.in_flight = 0  # requests the sandbox is still working on (delay faults)
         self.abandoned = 0  # requests whose client went away before the answer
+        self.webhooks: WebhookSender | None = None  # set by send_webhooks_to
+        self.download_tokens: dict[str, tuple[float, str]] = {}  # webhook download_token -> (expiry, instance UUID)
         if seed:
-            seed_state(self.state, clock, extra_meetings=extra_meetings)
+            seed_state(
+                self.state, clock, extra_meetings=extra_meetings, extra_days=extra_days, extra_minutes=extra_minutes
+            )
         self.app = SandboxApp(self)
+
+    # --- webhooks ---------------------------------------------------------------------------------------------
+
+    def send_webhooks_to(
+        self,
+        url: str,
+        secret: str,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        faults: Sequence[str] = (),
+    ) -> WebhookSender:
+        """Post Zoom's recording webhooks to `url`, signed with the app's secret token (see `engine.webhooks`);
+        `transport` reaches an in-process app (tests), `faults` misdelivers each too."""
+        self.webhooks = WebhookSender(self, url, secret, transport=transport, faults=tuple(faults))
+        return self.webhooks
+
+    def emit(self, body: dict[str, Any]) -> None:
+        """Queue a webhook event (sent after the request that caused it is answered); nothing without a URL."""
+        if self.webhooks is not None:
+            self.webhooks.queue(body)
+
+    def mint_download_token(self, uuid: str) -> str:
+        token = "dl-" + secrets.token_urlsafe(24)
+        self.download_tokens[token] = (self.clock.time() + DOWNLOAD_TOKEN_LIFETIME, uuid)
+        return token
+
+    def download_token_opens(self, token: str, file_id: str) -> bool:
+        """Whether `token` is a live download_token of the recording `file_id` belongs to."""
+        found = self.download_tokens.get(token)
+        if found is None or self.clock.time() >= found[0]:
+            return False
+        instance = self.state.recordings.get(found[1])
+        return instance is not None and any(f["id"] == file_id for f in instance["recording_files"])
+
+    def finish_meeting(
+        self,
+        topic: str,
+        *,
+        said: Sequence[tuple[str, str]] | None = None,
+        chat: Sequence[tuple[str, str]] | None = None,
+        minutes: int = 30,
+        transcript: bool = True,
+        summary: bool = False,
+        host_id: str | None = None,
+        started: datetime | None = None,
+    ) -> Record:
+        """A cloud-recorded meeting ends now: its recording, transcript (and summary) appear, and the webhooks
+        Zoom sends for them are queued (`await sandbox.webhooks.flush()` posts them). See `recording`."""
+        return finish_meeting(
+            self, topic, said=said, chat=chat, minutes=minutes, transcript=transcript, summary=summary,
+            started=started, host_id=host_id or OWNER_ID,
+        )  # fmt: skip
 
     def handle(self, call: Call) -> Reply:
         """The gateway's answer to one API call, by this sandbox's handlers (see `engine.gateway.answer`)."""

@@ -26,8 +26,16 @@ from zoom_mcp.sandbox.records import Person
 from zoom_mcp.sandbox.state import State
 
 
-def seed(state: State, clock: Clock, *, extra_meetings: int = 0) -> None:
-    """The seeded account and its history; `extra_meetings` adds that many more transcribed meetings."""
+def seed(
+    state: State,
+    clock: Clock,
+    *,
+    extra_meetings: int = 0,
+    extra_days: int | None = None,
+    extra_minutes: int | None = None,
+) -> None:
+    """The seeded account and its history; `extra_meetings` adds that many more transcribed meetings, over the
+    history's days or `extra_days` back, each `extra_minutes` long (an hour or more is talked through densely)."""
     now = clock.now()
     state.users.update((user_id, records.user(user_id, *rest)) for user_id, *rest in USERS)
     _meetings(state, now)
@@ -35,7 +43,7 @@ def seed(state: State, clock: Clock, *, extra_meetings: int = 0) -> None:
     _devices(state, now)
     _webinar(state, now)
     _settings(state)
-    add_history(state, clock.today(), extra_meetings=extra_meetings)
+    add_history(state, clock.today(), extra=(extra_meetings, extra_days, extra_minutes))
 
 
 def _at(now: datetime, when: tuple[float, int | None]) -> datetime:
@@ -218,10 +226,15 @@ class Planned:
     series: bool = False
 
 
-def planned_history(extra_meetings: int = 0) -> list[Planned]:
-    """Every instance of the history: the one-offs, the weekly series, then `extra_meetings` more."""
+Extra = tuple[int, int | None, int | None]  # how many extra meetings, over how many days, how many minutes each
+
+
+def planned_history(extra: Extra = (0, None, None)) -> list[Planned]:
+    """Every instance of the history: the one-offs, the weekly series, then the extra meetings."""
     one_offs = [Planned(*row) for row in h.ONE_OFFS]
-    return [*one_offs, *(p for series in h.SERIES for p in _weekly(*series)), *_extras(extra_meetings)]
+    count, days, minutes = extra
+    extras = _extras(count, days or h.HISTORY_DAYS, minutes)
+    return [*one_offs, *(p for series in h.SERIES for p in _weekly(*series)), *extras]
 
 
 def _weekly(
@@ -237,17 +250,18 @@ def _weekly(
     return out
 
 
-def _extras(count: int) -> list[Planned]:
-    """`count` more transcribed meetings of Alex's, spread evenly over the history (benchmarks search these)."""
+def _extras(count: int, over: int, minutes: int | None) -> list[Planned]:
+    """`count` more transcribed meetings of Alex's, spread evenly over `over` days back (benchmarks search these);
+    20 to 45 minutes long, or `minutes` each."""
     out = []
     for n in range(count):
         topic, kind = h.EXTRA_TOPICS[n % len(h.EXTRA_TOPICS)]
         files = ("M4A", "TRANSCRIPT", "CHAT") if n % 3 == 0 else ("M4A", "TRANSCRIPT")
-        days = 1 + n * (h.HISTORY_DAYS - 2) // count
+        days = 1 + n * (over - 2) // count
         people = h.EXTRA_PEOPLE[n % len(h.EXTRA_PEOPLE)]
         meeting_id = h.EXTRA_MEETING_ID_BASE + n
         out.append(Planned(_uuid(f"extra/{n}"), meeting_id, f"{topic} #{n + 1}", kind, days, 9 + n % 8, people,
-                           20 + 5 * (n % 6), files, False))  # fmt: skip
+                           minutes or 20 + 5 * (n % 6), files, False))  # fmt: skip
     return out
 
 
@@ -256,9 +270,9 @@ def _uuid(label: str) -> str:
     return base64.b64encode(hashlib.md5(label.encode()).digest()).decode()
 
 
-def add_history(state: State, day: date, *, extra_meetings: int = 0) -> None:
+def add_history(state: State, day: date, *, extra: Extra = (0, None, None)) -> None:
     """Add the history to `state`: its own copy of the one built for `day`."""
-    built = _history(day, state.public_url, extra_meetings)
+    built = _history(day, state.public_url, extra)
     for uuid, meeting in built.recordings.items():
         files = [dict(f) for f in meeting["recording_files"]]
         state.recordings[uuid] = {**meeting, "recording_files": files, "trashed_files": []}
@@ -272,11 +286,11 @@ def add_history(state: State, day: date, *, extra_meetings: int = 0) -> None:
 
 
 @lru_cache(maxsize=4)
-def _history(day: date, public_url: str, extra_meetings: int) -> State:
+def _history(day: date, public_url: str, extra: Extra) -> State:
     """The history as of `day` (meetings fall on whole days before it), built once per day, address and size."""
     built = State(public_url=public_url)
     noon = datetime.combine(day, time(12), UTC)
-    for planned in planned_history(extra_meetings):
+    for planned in planned_history(extra):
         _add(built, noon, planned)
     return built
 

@@ -3,7 +3,8 @@ and run every tool call through the one call pipeline.
 
 tools/list   the inventory's allowed tools (with `--dynamic`: the meta-tools and the session's toolsets)
 tools/call   `CallPipeline.call` (the meta-tools first, under `--dynamic`)
-resources    templates the inventory allows; the recent recordings; a read answers from the task layer
+resources    templates the inventory allows; the recent recordings; a read answers from the task layer;
+             subscriptions (resources/subscribe, 2026's subscriptions/listen) are told of webhook changes
 prompts      prompts the inventory allows, rendered with their arguments
 """
 
@@ -25,6 +26,7 @@ from zoom_mcp.client.people import acting_as
 from zoom_mcp.errors import NotAllowed, ZoomCallError, ZoomMcpError
 from zoom_mcp.inventory import Inventories, Inventory
 from zoom_mcp.server.discovery import META_NAMES, Discovery
+from zoom_mcp.server.notifications import Subscriptions
 from zoom_mcp.server.people import caller
 from zoom_mcp.server.pipeline import CallPipeline, Outcome
 from zoom_mcp.server.results import error_text
@@ -75,12 +77,16 @@ class ZoomServer(Server):
         *,
         discovery: Discovery | None = None,
         sandbox: bool = False,
+        subscriptions: Subscriptions | None = None,
+        resources_change: bool = False,
     ) -> None:
         self.inventories = inventories
         self.specs = specs
         self.pipeline = pipeline
         self.tasks = tasks
         self.discovery = discovery
+        self.subscriptions = subscriptions or Subscriptions()
+        self.resources_change = resources_change  # webhooks can change the resources: say so (listChanged)
         super().__init__(
             "zoom-mcp",
             version=__version__,
@@ -91,6 +97,10 @@ class ZoomServer(Server):
             on_list_resources=self._as_caller(self._list_resources),
             on_list_resource_templates=self._as_caller(self._list_templates),
             on_read_resource=self._as_caller(self._read_resource),
+            # Subscriptions only where something can change (webhooks on): elsewhere none is declared or served.
+            on_subscribe_resource=self._as_caller(self.subscriptions.subscribe) if resources_change else None,
+            on_unsubscribe_resource=self._as_caller(self.subscriptions.unsubscribe) if resources_change else None,
+            on_subscriptions_listen=self._as_caller(self.subscriptions.listen) if resources_change else None,
             on_list_prompts=self._as_caller(self._list_prompts),
             on_get_prompt=self._as_caller(self._get_prompt),
         )
@@ -116,7 +126,9 @@ class ZoomServer(Server):
         experimental_capabilities: dict[str, dict[str, Any]] | None = None,
         extensions: dict[str, dict[str, Any]] | None = None,
     ) -> InitializationOptions:
-        options = notification_options or NotificationOptions(tools_changed=self.discovery is not None)
+        options = notification_options or NotificationOptions(
+            tools_changed=self.discovery is not None, resources_changed=self.resources_change
+        )
         return super().create_initialization_options(options, experimental_capabilities, extensions)
 
     # --- tools ---------------------------------------------------------------------------------------------

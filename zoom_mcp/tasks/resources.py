@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from zoom_mcp.errors import NotFound
-from zoom_mcp.tasks.service import TRANSCRIPT_TYPES, TaskService
+from zoom_mcp.tasks.service import TaskService
 from zoom_mcp.tasks.tools import brief, line
 
 SCHEME = "zoom://meetings/"
@@ -79,10 +79,11 @@ def template_of(uri: str) -> tuple[ResourceTemplate, str]:
 
 
 async def recent(service: TaskService, offered: set[str]) -> list[ResourceEntry]:
-    """The account owner's most recent recordings (bounded), for the templates in `offered`."""
-    meetings, _ = await service.recorded_meetings("me", service.scope(None, None))
+    """The account owner's most recent recordings (bounded), for the templates in `offered`; from the index
+    alone while webhooks keep the last 30 days complete."""
+    found = await service.meetings_in("me", service.scope(None, None))
     entries: list[ResourceEntry] = []
-    for m in meetings[:RECENT_LIMIT]:
+    for m in found.rows[:RECENT_LIMIT]:
         when = m.start_time[:16].replace("T", " ")
         if BRIEF.name in offered:
             entries.append(
@@ -94,7 +95,7 @@ async def recent(service: TaskService, offered: set[str]) -> list[ResourceEntry]
                     BRIEF.mime_type,
                 )
             )
-        if TRANSCRIPT.name in offered and m.file(*TRANSCRIPT_TYPES) is not None:
+        if TRANSCRIPT.name in offered and m.transcript_file is not None:
             entries.append(
                 ResourceEntry(
                     TRANSCRIPT.name,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from zoom_mcp.errors import NotFound, ZoomCallError
 from zoom_mcp.tasks.index import Passage
-from zoom_mcp.tasks.service import NO_TRANSCRIPT_HELP, Meeting, SearchScope, TaskService, speakers
+from zoom_mcp.tasks.service import NO_TRANSCRIPT_HELP, Meeting, SearchScope, Sourced, TaskService, speakers
 from zoom_mcp.tasks.transcripts import hms
 
 MEETING_ID = {
@@ -199,10 +200,13 @@ async def search(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, 
         "meetings_searched": len(outcome.meetings),
         "meetings_without_transcript": outcome.without_transcript,
         "meetings_truncated": outcome.truncated,
+        "meetings_not_read_yet": outcome.unread,
         "files_downloaded": outcome.downloads,
+        "freshness": freshness(outcome.sourced),
         "topic_matches": [
             {"topic": m.topic, "date": m.start_time[:10], "meeting_uuid": m.uuid} for m in outcome.topic_matches
         ],
+        "topic_matches_total": outcome.topics_matched,
         "hits": hits,
         "problems": outcome.failures[:10],
     }
@@ -213,10 +217,20 @@ async def search(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, 
     ]
     if scope.cut:
         lines.append(f"Range cut: {scope.cut}.")
-    if outcome.truncated:
+    if outcome.unread:
+        lines.append(
+            f"{outcome.unread} older meetings' transcripts were not read yet (at most 500 a search): ask again to "
+            "read them too, or narrow the range."
+        )
+    elif outcome.truncated:
         lines.append("Only the most recent meetings were searched; narrow the range for older ones.")
+    lines.append(freshness_line(outcome.sourced))
     if structured["topic_matches"]:
-        lines.append("Topics matching: " + "; ".join(f"{t['date']} {t['topic']}" for t in structured["topic_matches"]))
+        shown = len(structured["topic_matches"])
+        best = f" (the best {shown} of {outcome.topics_matched})" if outcome.topics_matched > shown else ""
+        lines.append(
+            f"Topics matching{best}: " + "; ".join(f"{t['date']} {t['topic']}" for t in structured["topic_matches"])
+        )
     for n, h in enumerate(hits, 1):
         who = f"{h['speaker']} " if h["speaker"] else ""
         lines.append(
@@ -226,6 +240,50 @@ async def search(service: TaskService, args: dict[str, Any]) -> tuple[dict[str, 
         lines.append("No passage matched.")
     lines += [f"Problem: {p}" for p in structured["problems"]]
     return structured, "\n".join(lines)
+
+
+def _when(epoch: float | None) -> str | None:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if epoch is not None else None
+
+
+def freshness(sourced: Sourced) -> dict[str, Any]:
+    """How fresh the list of meetings searched is: from the index (kept current by webhooks) or listed now."""
+    return {
+        "source": sourced.source,
+        "zoom_list_calls": sourced.list_calls,
+        "listed_from_zoom": [{"from": a, "to": b} for a, b in sourced.listed],
+        "webhooks_live_since": _when(sourced.webhooks_since),
+        "index_listed_at": _when(sourced.oldest_listing),
+        "webhook_events_pending": sourced.pending,
+    }
+
+
+def freshness_line(sourced: Sourced) -> str:
+    line = _freshness_line(sourced)
+    if sourced.pending:
+        line += (
+            f" {sourced.pending} webhook event{'s' * (sourced.pending != 1)} (new recordings or transcripts) "
+            "are still being downloaded: ask again in a moment to include them."
+        )
+    return line
+
+
+def _freshness_line(sourced: Sourced) -> str:
+    calls = f"{sourced.list_calls} list call{'s' * (sourced.list_calls != 1)}"
+    since = _when(sourced.webhooks_since)
+    if sourced.source == "index":
+        return (
+            f"Fresh: answered from the index with no Zoom list call; Zoom's webhooks have kept it current since "
+            f"{since} (range listed {_when(sourced.oldest_listing)})."
+        )
+    listed = ", ".join(f"{a} to {b}" for a, b in sourced.listed)
+    if sourced.source == "index+zoom":
+        return f"Fresh: {listed} listed from Zoom now ({calls}); the rest from the index, current since {since}."
+    if since is not None:
+        return f"Listed from Zoom now ({calls}); webhooks keep this range current from here on."
+    if sourced.receiving:
+        return f"Listed from Zoom now ({calls}); no webhook has arrived since the server started, so none is relied on."
+    return f"Listed from Zoom now ({calls})."
 
 
 SEARCH = TaskTool(

@@ -1,4 +1,5 @@
-"""Serving MCP over HTTP: streamable HTTP at /mcp, SSE at /sse (+ /messages/), /healthz.
+"""Serving MCP over HTTP: streamable HTTP at /mcp, SSE at /sse (+ /messages/), /healthz, and with
+ZOOM_WEBHOOK_SECRET_TOKEN Zoom's webhooks at /zoom/webhook (see `webhook`).
 
 Every session of every transport is served by the same `Server`, so all share the one
 authenticated Zoom client and its pacing. Under --auth oauth (`oauth`) the same app also serves the
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -56,6 +57,7 @@ def build_app(
     oauth: OAuthServer | None = None,
     extra_routes: Sequence[BaseRoute] = (),
 ) -> SecurityMiddleware:
+    """The HTTP app; `extra_routes` are served beside MCP's (the webhook receiver, the sandbox's sign-in page)."""
     sse = SseServerTransport(MESSAGES_PATH, security_settings=_open_to_middleware())
 
     async def handle_sse(request: Request) -> Response:
@@ -102,8 +104,12 @@ def _open_to_middleware() -> TransportSecuritySettings:
     return TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
-async def serve_http(app: SecurityMiddleware, options: HttpOptions) -> None:
-    """Serve until SIGTERM/SIGINT, then drain: refuse new calls, let in-flight ones finish (bounded)."""
+async def serve_http(
+    app: SecurityMiddleware, options: HttpOptions, started: Sequence[Callable[[], Awaitable[None]]] = ()
+) -> None:
+    """Serve until SIGTERM/SIGINT, then drain: refuse new calls, let in-flight ones finish (bounded).
+
+    `started` run once the server listens (the sandbox registering its webhook endpoint)."""
 
     class DrainingServer(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
@@ -130,7 +136,18 @@ async def serve_http(app: SecurityMiddleware, options: HttpOptions) -> None:
                 await anyio.sleep(0.05)
         server.should_exit = True  # also ends the idle SSE streams (sse-starlette watches this flag)
 
+    async def once_listening() -> None:
+        while not server.started:
+            await anyio.sleep(0.02)
+        for hook in started:
+            try:
+                await hook()
+            except Exception:  # a demo convenience must not stop the server
+                log.exception("a start-up hook failed")
+
     async with anyio.create_task_group() as tg:
         tg.start_soon(drain_then_stop)
+        if started:
+            tg.start_soon(once_listening)
         await server.serve()
         tg.cancel_scope.cancel()

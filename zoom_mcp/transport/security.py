@@ -3,7 +3,8 @@
 - `Origin` must be on the allow-list (DNS-rebinding protection for browsers); requests
   without an Origin (non-browser clients) pass. On loopback binds, `Host` must be a loopback
   name (or the public URL's host), so a rebinding DNS name cannot reach the server.
-- With a bearer token configured, every request must carry it (compared in constant time).
+- With a bearer token configured, every request must carry it (compared in constant time), except
+  the approval pages (a passkey approves) and, with webhooks on, `POST /zoom/webhook` (Zoom signs it).
 - Request bodies are capped.
 Error bodies are short JSON and never echo a header, a token or a secret.
 """
@@ -46,8 +47,10 @@ class HttpSecurity:
     check_host: bool = True  # loopback binds: Host must be a loopback name or one of allowed_hosts
     allowed_hosts: tuple[str, ...] = ()  # host names besides loopback (the public URL's), without the port
     max_body_bytes: int = 1024 * 1024
+    webhook: bool = False  # /zoom/webhook is served (ZOOM_WEBHOOK_SECRET_TOKEN): Zoom's signature authenticates it
 
 
+WEBHOOK_PATH = "/zoom/webhook"
 APPROVAL_PAGE = re.compile(r"/approvals/[A-Za-z0-9_-]{1,100}")  # exactly a page: no `..`, no deeper path
 
 
@@ -72,7 +75,8 @@ class SecurityMiddleware:
         # Approval pages: a browser cannot send the bearer token. Approving needs the person's passkey (the page
         # verifies the assertion); the single-use page ID, the CSRF token and the same-origin check are defence
         # in depth. Without the token a client can view a page it has the address of, or deny it.
-        problem = self._check(headers, bearer=APPROVAL_PAGE.fullmatch(scope["path"]) is None)
+        # Zoom's webhook deliveries: Zoom cannot send our token; the route verifies Zoom's signature instead.
+        problem = self._check(headers, bearer=not self._exempt(scope))
         if problem is not None:
             await _deny(send, *problem)
             return
@@ -121,6 +125,12 @@ class SecurityMiddleware:
             self.in_flight -= is_call
         if too_large and not started:
             await _deny(send, 413, f"request body over {limit} bytes")
+
+    def _exempt(self, scope: Scope) -> bool:
+        path = scope["path"]
+        if self.settings.webhook and path == WEBHOOK_PATH and scope["method"] == "POST":
+            return True
+        return APPROVAL_PAGE.fullmatch(path) is not None
 
     def _check(self, headers: dict[str, str], bearer: bool = True) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")

@@ -1,4 +1,8 @@
-"""`zoom-mcp sandbox --port N`: the embedded fake of Zoom over HTTP, for other programs to use as Zoom."""
+"""`zoom-mcp sandbox --port N`: the embedded fake of Zoom over HTTP, for other programs to use as Zoom.
+
+With `--webhook-url URL` (and the app's secret token in ZOOM_WEBHOOK_SECRET_TOKEN) it also posts Zoom's
+recording webhooks there, signed as Zoom signs them; `--webhook-faults` misdelivers each one too.
+"""
 
 from __future__ import annotations
 
@@ -28,5 +32,33 @@ def serve_sandbox(settings: Settings) -> int:
         file=sys.stderr,
     )
     sandbox = Sandbox(clock=clock_for(settings, sandbox=True), public_url=origin)
+    if settings.sandbox_webhook_url:
+        if not settings.webhook_secret:
+            print(
+                "zoom-mcp sandbox: --webhook-url needs the app's secret token in ZOOM_WEBHOOK_SECRET_TOKEN",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            sandbox.send_webhooks_to(
+                settings.sandbox_webhook_url, settings.webhook_secret, faults=settings.sandbox_webhook_faults
+            )
+        except ValueError as exc:
+            print(f"zoom-mcp sandbox: --webhook-faults: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"  recording webhooks go to {settings.sandbox_webhook_url}, signed with ZOOM_WEBHOOK_SECRET_TOKEN"
+            + (
+                f" (and misdelivered: {', '.join(settings.sandbox_webhook_faults)})"
+                if settings.sandbox_webhook_faults
+                else ""
+            )
+            + (
+                "; ZOOM_MCP_SANDBOX_NOW shifts their timestamps, which a real-time receiver refuses"
+                if settings.sandbox_now
+                else ""
+            ),
+            file=sys.stderr,
+        )
     serve(host=host, port=port, sandbox=sandbox, faults=faults)
     return 0

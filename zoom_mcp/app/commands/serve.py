@@ -15,6 +15,8 @@ from zoom_mcp.errors import ConfigError
 from zoom_mcp.transport.security import is_loopback
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
     from zoom_mcp.transport.http import HttpOptions
     from zoom_mcp.transport.security import ASGIApp, HttpSecurity, Receive, Scope, SecurityMiddleware, Send
 
@@ -75,11 +77,15 @@ def http_app_of(app: App, options: HttpOptions, security: HttpSecurity) -> Secur
     authorization server (with the in-process sandbox's Zoom sign-in page, in sandbox mode)."""
     from zoom_mcp.transport.http import build_app  # late: only the transport that runs is imported
 
-    extra = []
+    extra: list[BaseRoute] = []
     if app.oauth is not None and app.sandbox_app is not None:
         from starlette.routing import Route  # late: as above
 
         extra.append(Route(signin.SANDBOX_AUTHORIZE_PATH, SandboxSignIn(app.sandbox_app), methods=["GET"]))
+    if app.webhooks is not None and app.settings.webhook_secret:
+        from zoom_mcp.transport.webhook import webhook_routes  # late: only with webhooks on
+
+        extra += webhook_routes(app.webhooks, app.settings.webhook_secret, app.clock)
     return build_app(
         app.server,
         options,
@@ -118,6 +124,7 @@ def http_options(settings: Settings) -> tuple[HttpOptions, HttpSecurity]:
         check_host=is_loopback(settings.host) or public is not None,
         allowed_hosts=(public.hostname or "",) if public else (),
         max_body_bytes=settings.max_body_bytes,
+        webhook=settings.webhooks,
     )
     return options, security
 
@@ -131,8 +138,10 @@ async def serve_http(settings: Settings) -> None:
         where = signin.base_url(settings) if settings.oauth else f"http://{settings.host}:{settings.port}"
         path = "/sse" if settings.transport == "sse" else "/mcp"
         print(
-            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz)"
+            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz"
+            + (", Zoom webhooks at /zoom/webhook" if app.webhooks is not None else "")
+            + ")"
             + (" - stateless" if settings.stateless else ""),
             file=sys.stderr,
         )
-        await serve_http(http_app, options)
+        await serve_http(http_app, options, app.started or ())

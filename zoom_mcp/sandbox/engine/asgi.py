@@ -67,6 +67,9 @@ class SandboxApp:
             await self._api(receive, send, method, raw_path, headers, query, body)
         else:
             await respond(send, 404, {"code": 404, "message": "Not found."})
+        webhooks = self.sandbox.webhooks
+        if webhooks is not None and webhooks.outbox:  # what this request caused, once it is answered, as Zoom does
+            await webhooks.flush()
 
     async def _api(
         self,

@@ -1,6 +1,7 @@
 """Recording and archive files: `/rec/download/<file ID>`, and the signed storage host it may redirect to.
 
-Like Zoom, a download takes the bearer token in the header or as `?access_token=`. With
+Like Zoom, a download takes the bearer token in the header or as `?access_token=`, or a recording
+webhook's `download_token` (in the header), which opens that recording's files only. With
 `sandbox.download_redirect` set, the answer is Zoom's other one: a 302 to a storage host with a
 signed URL (which needs no token, and must not be sent one). Every file request is logged with
 its answer, so tests count what was fetched, and from where.
@@ -31,8 +32,15 @@ def signature(sandbox: Sandbox, file_id: str) -> str:
 
 async def download(sandbox: Sandbox, send: Send, headers: dict[str, str], query: dict[str, str], file_id: str) -> None:
     """A file's bytes (or the redirect to signed storage); 401 without a valid token, 404 for a gone file."""
-    record = _recorder(sandbox, "download", file_id, query)
-    if not authorized(sandbox, headers, query.get("access_token")):
+    bearer = headers.get("authorization", "").partition(" ")[2].strip()
+    if authorized(sandbox, headers, query.get("access_token")):
+        credential = "token"
+    elif sandbox.download_token_opens(bearer, unquote(file_id)):
+        credential = "download_token"
+    else:
+        credential = None
+    record = _recorder(sandbox, "download", file_id, query, credential)
+    if credential is None:
         record(401)
         await respond(send, 401, {"code": 124, "message": "Invalid access token."})
         return
@@ -73,11 +81,15 @@ async def _content_or_404(sandbox: Sandbox, send: Send, record: Callable[[int], 
     return content
 
 
-def _recorder(sandbox: Sandbox, route: str, file_id: str, query: dict[str, str]) -> Callable[[int], None]:
+def _recorder(
+    sandbox: Sandbox, route: str, file_id: str, query: dict[str, str], credential: str | None = None
+) -> Callable[[int], None]:
     """Logs a file request with the status it was answered with."""
 
     def record(status: int) -> None:
         path = f"/rec/{route}/{file_id}"
-        sandbox.requests.append(RecordedRequest("GET", path, {"fileId": file_id}, query, None, None, status))
+        sandbox.requests.append(
+            RecordedRequest("GET", path, {"fileId": file_id}, query, None, None, status, credential=credential)
+        )
 
     return record

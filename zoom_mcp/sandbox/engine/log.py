@@ -18,3 +18,4 @@ class RecordedRequest:
     operation: str | None
     status: int  # what the sandbox answered; 0 when it answered nothing (dropped or abandoned)
     fault: str | None = None
+    credential: str | None = None  # downloads: "download_token" (a webhook's) or "token" (the app's)

@@ -11,6 +11,7 @@ from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
 from zoom_mcp.sandbox.engine.gateway import complete, item_schema
 from zoom_mcp.sandbox.engine.pagination import paginate
 from zoom_mcp.sandbox.fixtures.people import ATTENDEES
+from zoom_mcp.sandbox.recording import finish_meeting
 from zoom_mcp.sandbox.state import MEETING, Record, as_int
 
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
@@ -219,7 +220,8 @@ def list_upcoming_meetings(call: Call) -> Reply:
 
 
 def update_meeting_status(call: Call) -> Reply:
-    """`end` ends a live meeting (it becomes a past instance); `recover` brings back a deleted meeting."""
+    """`end` ends a live meeting (it becomes a past instance, recorded with Zoom's webhooks when its
+    `settings.auto_recording` is `cloud`); `recover` brings back a deleted meeting."""
     state = call.state
     wanted = call.action({"end": "end", "recover": "recover"})
     raw = call.params["meetingId"]
@@ -241,6 +243,11 @@ def update_meeting_status(call: Call) -> Reply:
     instance = records.ended_instance(meeting, call.now())
     state.past_meetings[instance["uuid"]] = instance
     state.participants[instance["uuid"]] = records.participants_for(instance, 2, ATTENDEES)
+    if (meeting.get("settings") or {}).get("auto_recording") == "cloud":
+        finish_meeting(
+            call.sandbox, meeting["topic"], minutes=instance["duration"], host_id=meeting["host_id"],
+            meeting_id=meeting["id"], uuid=instance["uuid"], started=parse_time(instance["start_time"]), summary=True,
+        )  # fmt: skip
     state.live.pop(meeting["id"], None)
     meeting.update(status="waiting", uuid=state.new_uuid())  # the next instance gets a new UUID, as in Zoom
     return 204, None

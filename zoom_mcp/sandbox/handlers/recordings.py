@@ -1,7 +1,9 @@
 """The `recordings` toolset: cloud recordings, trash, recovery, settings, on-demand registrants, analytics, transcripts.
 
 A recorded instance keeps its live files in `recording_files` and trashed ones in `trashed_files`
-(a sandbox-only field: answers never show it, the trash listing shows them as the files).
+(a sandbox-only field: answers never show it, the trash listing shows them as the files). Trashing,
+deleting and recovering send Zoom's webhooks (`recording.trashed`, `.deleted`, `.recovered`) when the
+sandbox has a webhook URL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from zoom_mcp.sandbox import records
 from zoom_mcp.sandbox.dates import iso, midnight, parse_time
 from zoom_mcp.sandbox.engine.calls import Call, Handler, Reply, ZoomHTTPError
 from zoom_mcp.sandbox.engine.pagination import paginate
+from zoom_mcp.sandbox.recording import event
 from zoom_mcp.sandbox.state import RECORDING, TRANSCRIPT, Record, State, as_int, find_or_404, sees
 
 INTERNAL = ("trashed_files",)
@@ -75,6 +78,8 @@ def _remove(call: Call, instance: Record, files: list[Record]) -> None:
         for file_id in gone:
             call.state.file_content.pop(file_id, None)
     records.refresh_totals(instance)
+    name = "recording.trashed" if action == "trash" else "recording.deleted"
+    call.sandbox.emit(event(call.sandbox, name, instance, files))
 
 
 def delete_meeting_recordings(call: Call) -> Reply:
@@ -105,14 +110,17 @@ def _trashed(call: Call, key: str) -> Record:
     return instance
 
 
-def _restore(instance: Record, files: list[Record]) -> None:
+def _restore(call: Call, instance: Record, files: list[Record]) -> None:
     """Files back from the trash, in their original order."""
+    back = []
     for f in files:
         restored = {k: v for k, v in f.items() if k != "deleted_time"}
-        instance["recording_files"].append({**restored, "status": "completed"})
+        back.append({**restored, "status": "completed"})
+    instance["recording_files"] += back
     instance["trashed_files"] = [f for f in instance["trashed_files"] if f not in files]
     instance["recording_files"].sort(key=_seq)
     records.refresh_totals(instance)
+    call.sandbox.emit(event(call.sandbox, "recording.recovered", instance, back))
 
 
 def _seq(recording_file: Record) -> int:
@@ -125,14 +133,14 @@ def recover_meeting_recordings(call: Call) -> Reply:
     instance = _trashed(call, "meetingUUID")
     if not instance["trashed_files"]:
         raise RECORDING.missing(call.params["meetingUUID"])
-    _restore(instance, list(instance["trashed_files"]))
+    _restore(call, instance, list(instance["trashed_files"]))
     return 200, None
 
 
 def recover_recording_file(call: Call) -> Reply:
     instance = _trashed(call, "meetingId")
     found = find_or_404(instance["trashed_files"], RECORDING, call.params["recordingId"], "id")
-    _restore(instance, [found])
+    _restore(call, instance, [found])
     return 204, None
 
 
@@ -289,13 +297,15 @@ def get_meeting_transcript(call: Call) -> Reply:
 def delete_meeting_transcript(call: Call) -> Reply:
     """Removes the audio transcript for good (its bytes too); video, audio, captions and chat stay."""
     instance = _transcript_instance(call)
-    gone = {f["id"] for f in instance["recording_files"] if f["file_type"] == "TRANSCRIPT"}
+    removed = [f for f in instance["recording_files"] if f["file_type"] == "TRANSCRIPT"]
+    gone = {f["id"] for f in removed}
     if not gone:
         raise TRANSCRIPT.missing(call.params["meetingId"])
     instance["recording_files"] = [f for f in instance["recording_files"] if f["id"] not in gone]
     for file_id in gone:
         call.state.file_content.pop(file_id, None)
     records.refresh_totals(instance)
+    call.sandbox.emit(event(call.sandbox, "recording.deleted", instance, removed))
     return 204, None
 
 
