@@ -19,7 +19,7 @@ from zoom_mcp import __version__
 from zoom_mcp.api.serialize import ZoomRequest, build_request
 from zoom_mcp.client.auth import ServerToServerOAuth, Token, UserOAuth
 from zoom_mcp.client.download import AllowList, DownloadLimits, download
-from zoom_mcp.client.pacing import Pacer
+from zoom_mcp.client.pacing import Pacing
 from zoom_mcp.client.paginate import Progress, collect
 from zoom_mcp.client.response import ZoomResponse
 from zoom_mcp.client.retry import RETRY_STATUSES, SAFE_TO_REPEAT, RetryPolicy, retry_after_seconds
@@ -57,7 +57,7 @@ class ZoomClient:
         transport: httpx2.AsyncBaseTransport | None = None,
         timeout: httpx2.Timeout | None = None,
         retry: RetryPolicy | None = None,
-        pacer: Pacer | None = None,
+        pacer: Pacing | None = None,
         clock: Clock = SYSTEM_CLOCK,
         rng: random.Random | None = None,
         download_hosts: AllowList | None = None,
@@ -73,7 +73,9 @@ class ZoomClient:
         self._rng = rng or random.Random()
         self._http = httpx2.AsyncClient(
             auth=auth,
-            transport=transport,
+            # Pacing sits in the transport, after auth: a request is counted when it goes on the wire, not
+            # before a token fetch that may delay it (which would bunch it with the next window's requests).
+            transport=_Paced(transport or httpx2.AsyncHTTPTransport(), pacer),
             timeout=timeout or httpx2.Timeout(30.0, connect=10.0),
             headers={"User-Agent": f"zoom-mcp/{__version__}", "Accept": "application/json"},
             follow_redirects=False,
@@ -93,6 +95,17 @@ class ZoomClient:
         if isinstance(self.auth, ServerToServerOAuth | UserOAuth):
             return await self.auth.refresh(self._http)
         return None
+
+    async def ensure_token(self) -> bool:
+        """For readiness: a usable token (fetched only when none is fresh); False for a ready token,
+        which is not checked. Raises ZoomAuthError when the token endpoint refuses."""
+        if isinstance(self.auth, ServerToServerOAuth | UserOAuth):
+            try:
+                await self.auth.ensure(self._http)
+            except httpx2.TransportError as exc:
+                raise ZoomTransportError(f"Zoom's token endpoint is unreachable ({type(exc).__name__})") from None
+            return True
+        return False
 
     async def download(self, url: str) -> bytes:
         """A recording file's bytes: token only to allowed hosts, size-capped (see `download`)."""
@@ -132,8 +145,6 @@ class ZoomClient:
         attempt = 0
         while True:
             attempt += 1
-            if self.pacer is not None:
-                await self.pacer.wait(request.rate_limit)
             outcome = await self._attempt(request)
             if isinstance(outcome, ZoomResponse):
                 return ZoomResponse(outcome.status, outcome.data, attempt)
@@ -155,7 +166,11 @@ class ZoomClient:
             else:
                 body = {"json": request.json}
             response = await self._http.request(
-                request.method, self.url_for(request), params=request.query or None, **body
+                request.method,
+                self.url_for(request),
+                params=request.query or None,
+                extensions={PACED: request},
+                **body,
             )
         except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
             # The request never left: repeating it is safe whatever the method.
@@ -170,11 +185,22 @@ class ZoomClient:
         status = response.status_code
         log.debug("%s %s -> %s", request.method, request.path, status)
         try:
-            return _parse(request, response)
+            parsed = _parse(request, response)
         except ZoomAPIError as error:
+            await self._observe(request, response, None)
             if status == 429:
                 return _Failure(error, retry=True, wait=_retry_after(response, self.clock) or 1.0)
             return _Failure(error, retry=safe and status in RETRY_STATUSES)
+        except ZoomResponseError:
+            await self._observe(request, response, None)
+            raise
+        await self._observe(request, response, parsed.data)
+        return parsed
+
+    async def _observe(self, request: ZoomRequest, response: httpx2.Response, data: Any) -> None:
+        """Zoom's answer teaches the pacing (Retry-After, X-RateLimit-Remaining, a meeting's host)."""
+        if self.pacer is not None:
+            await self.pacer.observe(request, response.status_code, response.headers, data)
 
     def _gave_up(
         self, request: ZoomRequest, failure: _Failure, attempts: int, elapsed: float, too_long: float | None
@@ -203,6 +229,27 @@ class ZoomClient:
             notes.append("Zoom's rate limit persisted; wait before calling again.")
         error.args = (" ".join([text, *notes]),)
         return error
+
+
+PACED = "zoom_mcp.paced"  # the request extension that carries the ZoomRequest (its rate-limit label) to pacing
+
+
+class _Paced(httpx2.AsyncBaseTransport):
+    """Waits for the pacing of every API request (those carrying PACED) just before it is sent; token
+    requests and downloads pass. BudgetSpent or SharedStateError from the pacing stop the request here."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, pacer: Pacing | None) -> None:
+        self._inner = inner
+        self._pacer = pacer
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        zoom = request.extensions.get(PACED)
+        if self._pacer is not None and isinstance(zoom, ZoomRequest):
+            await self._pacer.wait(zoom)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 def _retry_after(response: httpx2.Response, clock: Clock) -> float | None:

@@ -169,7 +169,7 @@ def routes(approvals: Approvals) -> list[Route]:
         return approvals.rp.origin
 
     async def show(request: Request) -> HTMLResponse:
-        approval = approvals.get(request.path_params["approval_id"])
+        approval = await approvals.get(request.path_params["approval_id"])
         if approval is None:
             return not_found()
         approvals.audit.record("approval_viewed", **approval.audit_fields)
@@ -181,14 +181,14 @@ def routes(approvals: Approvals) -> list[Route]:
         return page("Approve a Zoom call", body)
 
     async def decide(request: Request) -> HTMLResponse:
-        approval = approvals.get(request.path_params["approval_id"])
+        approval = await approvals.get(request.path_params["approval_id"])
         if approval is None:
             return not_found()
         if not same_origin(request, origin()):
             approvals.audit.record("approval_rejected", **approval.audit_fields, reason="origin")
             return refused_page()
         form = await request.form()
-        ok, message = approvals.decide(
+        ok, message = await approvals.decide(
             approval.id,
             str(form.get("csrf", "")),
             str(form.get("decision", "")),
