@@ -5,7 +5,13 @@
   name (or the public URL's host), so a rebinding DNS name cannot reach the server.
 - With a bearer token configured, every request must carry it (compared in constant time).
 - Request bodies are capped.
+- `/healthz` and `/readyz` answer without the token and whatever the `Host` (probes can send neither),
+  and say nothing secret.
 Error bodies are short JSON and never echo a header, a token or a secret.
+
+With an access log, each request gets one JSON line on stderr when it ends (method, path, status,
+duration, client address), and each refused authentication one more: never a header, a token, a body
+or a query string, and an approval page's path without its ID (the ID is the page's address).
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import fnmatch
 import hmac
 import ipaddress
 import json
+import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +57,38 @@ class HttpSecurity:
 
 
 APPROVAL_PAGE = re.compile(r"/approvals/[A-Za-z0-9_-]{1,100}")  # exactly a page: no `..`, no deeper path
+PROBES = frozenset({"/healthz", "/readyz"})
+access = logging.getLogger("zoom_mcp.access")
+
+
+def access_log_to_stderr() -> None:
+    """The access log's lines go to stderr whatever ZOOM_MCP_LOG_LEVEL says (it is its own switch)."""
+    import sys
+
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+
+
+def _logged_path(path: str) -> str:
+    return "/approvals/{id}" if APPROVAL_PAGE.fullmatch(path) else path[:200]
+
+
+def _log(event: str, scope: Scope, **fields: Any) -> None:
+    if not access.isEnabledFor(logging.INFO):
+        return
+    client = scope.get("client")
+    line = {
+        "event": event,
+        "method": scope.get("method"),
+        "path": _logged_path(scope.get("path", "")),
+        **fields,
+        "client": client[0] if client else None,
+    }
+    access.info(json.dumps(line, separators=(",", ":")))
 
 
 class BodyTooLarge(Exception):
@@ -69,11 +109,35 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        began = time.perf_counter()
+        status = 0
+
+        async def logged_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._serve(scope, receive, logged_send, headers)
+        finally:
+            _log("http", scope, status=status, ms=round((time.perf_counter() - began) * 1000, 1))
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        path = scope["path"]
         # Approval pages: a browser cannot send the bearer token. Approving needs the person's passkey (the page
         # verifies the assertion); the single-use page ID, the CSRF token and the same-origin check are defence
         # in depth. Without the token a client can view a page it has the address of, or deny it.
-        problem = self._check(headers, bearer=APPROVAL_PAGE.fullmatch(scope["path"]) is None)
+        # Probes (/healthz, /readyz) can send neither a token nor the right Host, and say nothing secret.
+        probe = path in PROBES
+        problem = self._check(headers, bearer=APPROVAL_PAGE.fullmatch(path) is None and not probe, check_host=not probe)
         if problem is not None:
+            if problem[0] == 401:
+                _log(
+                    "auth_failed",
+                    scope,
+                    reason="missing bearer token" if not headers.get("authorization") else ("wrong bearer token"),
+                )
             await _deny(send, *problem)
             return
         length = headers.get("content-length")
@@ -122,15 +186,21 @@ class SecurityMiddleware:
         if too_large and not started:
             await _deny(send, 413, f"request body over {limit} bytes")
 
-    def _check(self, headers: dict[str, str], bearer: bool = True) -> tuple[int, str, dict[str, str]] | None:
+    def _check(
+        self, headers: dict[str, str], bearer: bool = True, check_host: bool = True
+    ) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")
         if origin is not None and not any(fnmatch.fnmatchcase(origin, p) for p in self.settings.allowed_origins):
             return 403, "origin not allowed (add it with --allowed-origins)", {}
-        if self.settings.check_host:
+        if self.settings.check_host and check_host:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1 : host.find("]")]
             if not is_loopback(name) and name.lower() not in self.settings.allowed_hosts:
-                return 403, "host not allowed: this server only answers to loopback names", {}
+                return (
+                    403,
+                    "host not allowed: this server answers to loopback names (add others with --allowed-hosts)",
+                    {},
+                )
         if self._token is not None and bearer:
             auth = headers.get("authorization", "")
             given = auth[7:].encode() if auth[:7].lower() == "bearer " else b""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -38,47 +39,63 @@ def serve(settings: Settings) -> int:
     check_bind(settings)
     if settings.sandbox:
         print(SANDBOX_BANNER, file=sys.stderr)
-    anyio.run(serve_stdio if settings.transport == "stdio" else serve_http, settings)
+    try:
+        anyio.run(serve_stdio if settings.transport == "stdio" else serve_http, settings)
+    except KeyboardInterrupt:  # Ctrl-C: the server has stopped; no traceback
+        return 130
     return 0
 
 
 async def serve_stdio(settings: Settings) -> None:
     from mcp.server.stdio import stdio_server  # late: only the transport that runs is imported
 
+    from zoom_mcp.transport.stdio import ThreadedStdin
+
     async with assemble(settings) as app:
+        stdin: Any = ThreadedStdin()  # Ctrl-C stops the server even while it waits for a line
         if app.approvals is None:
-            async with stdio_server() as (read, write):
+            async with stdio_server(stdin=stdin) as (read, write):
                 await app.server.run(read, write, app.server.create_initialization_options())
             return
         from zoom_mcp.transport.approval_server import approval_server  # late: uvicorn, for --confirm human only
 
         # Nothing about the pages is printed: their address reaches the person in the tool result or the client.
-        async with approval_server(app.approvals), stdio_server() as (read, write):
+        async with approval_server(app.approvals), stdio_server(stdin=stdin) as (read, write):
             await app.server.run(read, write, app.server.create_initialization_options())
 
 
 async def serve_http(settings: Settings) -> None:
     # late: only the transport that runs is imported (starlette, uvicorn)
-    from zoom_mcp.transport.http import HttpOptions, build_app, serve_http
-    from zoom_mcp.transport.security import DEFAULT_ORIGINS, HttpSecurity
+    from zoom_mcp.transport.http import HttpOptions, bind, build_app, serve_http
+    from zoom_mcp.transport.security import DEFAULT_ORIGINS, HttpSecurity, access_log_to_stderr
 
     options = HttpOptions(settings.host, settings.port, settings.stateless, settings.session_idle_timeout)
     public = urlsplit(settings.public_url) if settings.public_url else None
     public_origin = (f"{public.scheme}://{public.netloc}",) if public else ()
+    hosts = tuple(h.lower() for h in settings.allowed_hosts)
     security = HttpSecurity(
         token=settings.auth_token,
         allowed_origins=DEFAULT_ORIGINS + settings.allowed_origins + public_origin,
-        check_host=is_loopback(settings.host) or public is not None,
-        allowed_hosts=(public.hostname or "",) if public else (),
+        check_host=is_loopback(settings.host) or public is not None or bool(hosts),
+        allowed_hosts=((public.hostname or "",) if public else ()) + hosts,
         max_body_bytes=settings.max_body_bytes,
     )
-    async with assemble(settings) as app:
-        http_app = build_app(app.server, options, security, approvals=app.approvals, sandbox=settings.sandbox)
-        where = f"http://{settings.host}:{settings.port}"
-        path = "/sse" if settings.transport == "sse" else "/mcp"
-        print(
-            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz)"
-            + (" - stateless" if settings.stateless else ""),
-            file=sys.stderr,
-        )
-        await serve_http(http_app, options)
+    if settings.access_log:
+        access_log_to_stderr()
+    sock = bind(options)  # before anything starts: a busy port is one line, not a traceback
+    try:
+        async with assemble(settings) as app:
+            http_app = build_app(
+                app.server, options, security, approvals=app.approvals, sandbox=settings.sandbox, ready=app.ready
+            )
+            port = sock.getsockname()[1]
+            where = f"http://{settings.host}:{port}"
+            path = "/sse" if settings.transport == "sse" else "/mcp"
+            print(
+                f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz, "
+                "readiness at /readyz)" + (" - stateless" if settings.stateless else ""),
+                file=sys.stderr,
+            )
+            await serve_http(http_app, options, sock)
+    finally:
+        sock.close()
