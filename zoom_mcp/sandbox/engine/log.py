@@ -18,3 +18,16 @@ class RecordedRequest:
     operation: str | None
     status: int  # what the sandbox answered; 0 when it answered nothing (dropped or abandoned)
     fault: str | None = None
+    at: float = 0.0  # when it arrived, on the sandbox's clock (`time()`)
+    label: str = ""  # the operation's rate-limit label (LIGHT, MEDIUM, HEAVY, RESOURCE-INTENSIVE)
+
+    def summary(self) -> dict[str, Any]:
+        """What `GET /_sandbox/requests` shows of it (no bodies)."""
+        return {
+            "at": self.at,
+            "method": self.method,
+            "operation": self.operation,
+            "label": self.label,
+            "status": self.status,
+            "fault": self.fault,
+        }
