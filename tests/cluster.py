@@ -6,6 +6,7 @@ tests/test_replicas.py and bench/replicas.py. Everything listens on loopback and
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -90,31 +91,7 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
 
 
-HAPROXY = """
-global
-    maxconn 4096
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 60s
-    timeout server 60s
-    timeout http-keep-alive 5s
-    timeout check 5s
-    retries 3
-    option redispatch
-    retry-on conn-failure
-frontend mcp
-    bind 127.0.0.1:{port}
-    default_backend replicas
-backend replicas
-    balance roundrobin
-    option httpchk GET /healthz
-    http-check expect status 200
-    # A replica that stops answering is out after 2 failed checks; until then, a refused connection is
-    # retried on another replica (retry-on conn-failure, redispatch). A busy replica's slow check is no failure.
-    default-server inter 500ms fall 2 rise 1
-{servers}
-"""
+HAPROXY = Path(__file__).resolve().parents[1] / "deploy" / "haproxy.cfg"  # the README's configuration
 
 
 @dataclass
@@ -152,9 +129,10 @@ def replica_env(zoom: str, redis_url: str | None, extra: Mapping[str, str]) -> d
 def haproxy(ports: list[int], workdir: Path) -> Iterator[str]:
     program = binary("haproxy", "haproxy")
     port = free_port()
-    servers = "\n".join(f"    server r{i} 127.0.0.1:{p} check" for i, p in enumerate(ports))
+    servers = "\n".join(f"    server r{i + 1} 127.0.0.1:{p} check" for i, p in enumerate(ports))
+    text = re.sub(r"(?m)^    server r\d.*\n?", "", HAPROXY.read_text()).replace("127.0.0.1:8000", f"127.0.0.1:{port}")
     config = workdir / "haproxy.cfg"
-    config.write_text(HAPROXY.format(port=port, servers=servers))
+    config.write_text(text.rstrip("\n") + "\n" + servers + "\n")
     lb = Process("haproxy", [program, "-db", "-f", str(config)], _clean_env(), port, workdir / "haproxy.log")
     lb.start()
     try:
