@@ -93,7 +93,7 @@ class SharedRedis:
     async def run(self, what: str, command: Callable[[Any], Awaitable[T]], *, deadline: float | None = None) -> T:
         """Run one command (or script) against Redis; `what` says what needed it, for the error. It fails
         after `deadline` seconds (twice the socket timeout unless given)."""
-        import redis.exceptions
+        import redis.exceptions  # late: redis loads only with ZOOM_MCP_REDIS_URL
 
         try:
             with anyio.fail_after(deadline or self.timeout * 2):
@@ -237,6 +237,7 @@ class Sealer:
 
     @classmethod
     def from_secret(cls, secret: str) -> Sealer:
+        # late: cryptography loads only where something is sealed
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -255,7 +256,7 @@ class Sealer:
 
     def open(self, token: bytes) -> bytes | None:
         """The plain bytes; None when no key opens it (another key, or tampered with)."""
-        from cryptography.fernet import InvalidToken
+        from cryptography.fernet import InvalidToken  # late: as above
 
         try:
             return self._fernet.decrypt(token)

@@ -22,10 +22,12 @@ import ipaddress
 import json
 import logging
 import re
-import time
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -63,8 +65,6 @@ access = logging.getLogger("zoom_mcp.access")
 
 def access_log_to_stderr() -> None:
     """The access log's lines go to stderr whatever ZOOM_MCP_LOG_LEVEL says (it is its own switch)."""
-    import sys
-
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
@@ -96,8 +96,9 @@ class BodyTooLarge(Exception):
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, settings: HttpSecurity) -> None:
+    def __init__(self, app: ASGIApp, settings: HttpSecurity, clock: Clock = SYSTEM_CLOCK) -> None:
         self.app = app
+        self._clock = clock
         self.settings = settings
         self._token = settings.token.encode() if settings.token else None
         # Graceful shutdown: POSTs carry the calls (their responses stay open until the result).
@@ -109,7 +110,7 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        began = time.perf_counter()
+        began = self._clock.monotonic()
         status = 0
 
         async def logged_send(message: Message) -> None:
@@ -121,7 +122,7 @@ class SecurityMiddleware:
         try:
             await self._serve(scope, receive, logged_send, headers)
         finally:
-            _log("http", scope, status=status, ms=round((time.perf_counter() - began) * 1000, 1))
+            _log("http", scope, status=status, ms=round((self._clock.monotonic() - began) * 1000, 1))
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         path = scope["path"]
