@@ -70,8 +70,10 @@ async def test_two_replicas_pace_heavy_calls_against_one_shared_window(redis: Re
     finally:
         await shared.aclose()
     released.sort()
+    # Any second (the window is a second and MARGIN: what absorbs the time between Redis letting a request
+    # go and the request leaving, here under whatever load the machine has).
     for start in released:
-        assert sum(1 for t in released if start <= t < start + 1.0 + MARGIN - 0.02) <= 10, start
+        assert sum(1 for t in released if start <= t < start + 1.0) <= 10, start
     assert released[-1] - released[0] >= 5 * (1 + MARGIN) - 0.05  # six windows of ten, as one process would
 
 

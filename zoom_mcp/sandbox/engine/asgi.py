@@ -55,7 +55,8 @@ class SandboxApp:
             await self._api(receive, send, method, raw_path, headers, query, body)
         elif raw_path == "/_sandbox/requests" and method == "GET":
             # The sandbox's own log, for tests and benchmarks that run it as a separate process.
-            await respond(send, 200, {"requests": [r.summary() for r in self.sandbox.requests]})
+            log = {"requests": [r.summary() for r in self.sandbox.requests], "in_flight": self.sandbox.in_flight}
+            await respond(send, 200, log)
         else:
             await respond(send, 404, {"code": 404, "message": "Not found."})
 

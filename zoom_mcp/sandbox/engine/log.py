@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -18,8 +18,8 @@ class RecordedRequest:
     operation: str | None
     status: int  # what the sandbox answered; 0 when it answered nothing (dropped or abandoned)
     fault: str | None = None
-    at: float = 0.0  # when it arrived, on the sandbox's clock (`time()`)
-    label: str = ""  # the operation's rate-limit label (LIGHT, MEDIUM, HEAVY, RESOURCE-INTENSIVE)
+    at: float = field(default=0.0, compare=False)  # when it arrived, on the sandbox's clock (`time()`)
+    label: str = field(default="", compare=False)  # the operation's rate-limit label (LIGHT, MEDIUM, HEAVY, ...)
 
     def summary(self) -> dict[str, Any]:
         """What `GET /_sandbox/requests` shows of it (no bodies)."""
