@@ -37,11 +37,11 @@ def check_bind(settings: Settings) -> None:
 
 def serve(settings: Settings) -> int:
     check_bind(settings)
-    if settings.sandbox:
-        print(SANDBOX_BANNER, file=sys.stderr)
     try:
+        if settings.sandbox:
+            print(SANDBOX_BANNER, file=sys.stderr)
         anyio.run(serve_stdio if settings.transport == "stdio" else serve_http, settings)
-    except KeyboardInterrupt:  # Ctrl-C: the server has stopped; no traceback
+    except KeyboardInterrupt:  # Ctrl-C, whenever it comes: the server has stopped; no traceback
         return 130
     return 0
 
