@@ -300,4 +300,3 @@ async def test_the_limit_a_program_that_can_write_the_config_dir_enrols_its_own_
             assert approved(await Agent(person.url, own).approve())
             await client.call_tool("delete_meeting", MEETING)
     assert len(sandbox.mutating_requests()) == 1
-

@@ -28,6 +28,7 @@ from mcp.server import Server
 import zoom_mcp.sandbox.fixtures as s
 from tests.authenticator import SoftAuthenticator, enrol
 from tests.conftest import running
+from zoom_mcp.client.store import MemoryStore
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.transport.approval_server import approval_server
@@ -300,7 +301,10 @@ async def test_long_expired_approvals_are_forgotten(sandbox: Sandbox, clock: Fix
             old = (await client.call_tool("delete_meeting", MEETING)).structured_content["approval_url"]
             clock.advance(500)
             await client.call_tool("delete_meeting", OTHER)
-    assert approvals.get(old.rsplit("/", 1)[1]) is None and len(approvals._by_id) == 1
+            assert await approvals.get(old.rsplit("/", 1)[1]) is None
+            store = approvals.store
+            assert isinstance(store, MemoryStore)
+            assert len(store) == 2  # the new approval's record and its call's index: the old one's are gone
 
 
 def test_zoom_mcp_call_on_a_terminal_prints_the_page_and_waits_for_the_decision() -> None:

@@ -313,4 +313,3 @@ def _credential(rp_id: str) -> dict[str, Any]:
         "userHandle": base64.b64encode(b"stranger").decode(),
         "signCount": 0,
     }
-

@@ -60,7 +60,7 @@ async def test_list_and_call_tools(server_url: str, connect) -> None:
         assert bad.is_error and "meetingId: is required" in bad.content[0].text
 
 
-@pytest.mark.parametrize("path", ["/mcp", "/sse", "/messages/?session_id=x", "/healthz"])
+@pytest.mark.parametrize("path", ["/mcp", "/sse", "/messages/?session_id=x"])
 @pytest.mark.parametrize("token", [None, "wrong-token"])
 def test_every_route_needs_the_bearer_token(server_url: str, path: str, token: str | None) -> None:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -88,10 +88,10 @@ def test_loopback_origin_and_rebinding_host(server_url: str) -> None:
         f"{server_url}/healthz", headers={"Authorization": f"Bearer {TOKEN}", "Origin": "http://localhost:3000"}
     )
     assert ok.status_code == 200 and ok.json()["status"] == "ok"
-    rebound = httpx2.get(
-        f"{server_url}/healthz", headers={"Authorization": f"Bearer {TOKEN}", "Host": "attacker.example:80"}
+    rebound = httpx2.post(
+        f"{server_url}/mcp", headers={"Authorization": f"Bearer {TOKEN}", "Host": "attacker.example:80"}, json={}
     )
-    assert rebound.status_code == 403
+    assert rebound.status_code == 403 and "--allowed-hosts" in rebound.text
 
 
 def test_request_body_is_capped(server_url: str) -> None:

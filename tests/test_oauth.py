@@ -113,6 +113,7 @@ async def test_a_deployment_against_zoom_over_http(where: str, tmp_path: Path) -
         }
         if where == "redis":
             env["ZOOM_MCP_REDIS_URL"] = stack.enter_context(running_redis())
+            env["ZOOM_MCP_SECRET"] = "a-secret-every-replica-shares"  # Redis needs it (it seals what is shared)
         async with serving(None, clock, env) as served:
             sam = Browser()
             async with connected(served, sdk_provider(served, sam, SAM_ID)) as client:

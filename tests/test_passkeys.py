@@ -172,10 +172,10 @@ def test_over_http_with_a_public_url_every_link_starts_with_it(tmp_path: Path) -
 
     with zoom_mcp_http("--sandbox", "--confirm", "human", env=env) as base:
         link = anyio.run(first_link, base)
-        public_host = httpx2.get(f"{base}/healthz", headers={"Host": "mcp.example.com"})
-        other_host = httpx2.get(f"{base}/healthz", headers={"Host": "evil.example"})
+        public_host = httpx2.get(f"{base}/approvals/unknown", headers={"Host": "mcp.example.com"})
+        other_host = httpx2.get(f"{base}/approvals/unknown", headers={"Host": "evil.example"})
     assert re.fullmatch(r"https://mcp\.example\.com/approvals/[\w-]{40,}", link), link
-    assert public_host.status_code == 200 and other_host.status_code == 403
+    assert public_host.status_code == 404 and other_host.status_code == 403
 
 
 @pytest.mark.anyio

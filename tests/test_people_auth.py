@@ -18,7 +18,8 @@ from tests.test_sandbox_people import CHALLENGE, REDIRECT, VERIFIER
 from zoom_mcp.api import load_catalog
 from zoom_mcp.client import ZoomClient
 from zoom_mcp.client.people import GrantStore, PeopleAuth, Person, acting_as
-from zoom_mcp.client.store import MemoryStore, Records, RedisStore, Sealer, SqliteStore, Store, digest
+from zoom_mcp.client.shared import SIGNIN_PREFIX, RedisStore, SharedRedis
+from zoom_mcp.client.store import MemoryStore, Records, Sealer, SqliteStore, Store, digest
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.errors import ZoomAuthError
 from zoom_mcp.sandbox import SANDBOX_CREDENTIALS, Sandbox, identity
@@ -42,7 +43,8 @@ async def test_the_store_expires_takes_once_and_seals_everything(kind: str, tmp_
             store = SqliteStore(path, clock=clock)
         else:
             url = stack.enter_context(running_redis())
-            store = RedisStore(url, clock=clock)
+            pool = SharedRedis(url)
+            store = RedisStore(pool, clock=clock, prefix=SIGNIN_PREFIX)  # the one Redis store (as the approvals')
         records = Records(store, Sealer.ephemeral(clock=clock), clock=clock)
         await records.put("grant", "p1", {"refresh_token": "very-secret-refresh"}, ttl=60)
         assert await records.get("grant", "p1") == {"refresh_token": "very-secret-refresh"}
@@ -70,6 +72,7 @@ async def test_the_store_expires_takes_once_and_seals_everything(kind: str, tmp_
             assert b"very-secret-refresh" not in direct.get(keys[0])  # sealed
             assert 59_000 < direct.pttl(keys[0]) <= 60_000  # Redis drops it by itself when its time is up
             direct.close()
+            await pool.aclose()
         await records.aclose()
 
 

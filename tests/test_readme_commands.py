@@ -45,6 +45,8 @@ ELSEWHERE = {
     "uv run zoom-mcp login": ("tests/test_login.py", '"login"'),
     "uv run zoom-mcp": ("tests/test_login.py", '"call", "list_user_meetings"'),  # working as the signed-in person
     "uv run zoom-mcp logout": ("tests/test_login.py", '"logout"'),
+    # The load balancer listens on the fixed ports of its file; tests/cluster.py runs that file with free ones.
+    "haproxy -f deploy/haproxy.cfg &": ("tests/cluster.py", '"-f", str(config)'),
 }
 
 
@@ -88,7 +90,11 @@ INITIALIZE = {
 def script_for(commands: list[str]) -> str:
     """One bash script for a block: ports swapped for free ones, a wait after each background command,
     a server in the foreground started in the background and probed, stdio servers sent `initialize`."""
-    ports = {p: free_port() for p in sorted(set(re.findall(r"(?:--port |127\.0\.0\.1:)(\d{4,5})", " ".join(commands))))}
+    ports: dict[str, int] = {}
+    for p in sorted(set(re.findall(r"(?:--port |127\.0\.0\.1:)(\d{4,5})", " ".join(commands)))):
+        while (port := free_port()) in ports.values():  # two ports of one block never become the same one
+            pass
+        ports[p] = port
     lines = ["set -euo pipefail", "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT"]
     for command in commands:
         for old, new in ports.items():

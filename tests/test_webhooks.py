@@ -265,7 +265,8 @@ async def test_other_paths_still_need_the_bearer_token(sandbox: Sandbox, clock: 
         async with httpx2.AsyncClient(
             transport=httpx2.ASGITransport(app=http_app), base_url="http://127.0.0.1"
         ) as http:
-            assert (await http.get("/healthz")).status_code == 401
+            assert (await http.get("/mcp")).status_code == 401
+            assert (await http.get("/healthz")).status_code == 200  # the probes need no token (issue 17)
             assert (await http.get("/zoom/webhook")).status_code == 401  # only POST to exactly this path is exempt
             assert (await http.post("/zoom/webhook/", content=b"{}")).status_code == 401
             body, headers = signed(a_recording_event(), int(clock.time()))

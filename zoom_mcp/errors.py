@@ -7,7 +7,9 @@ ZoomMcpError                 root; its text is written for the person or model r
 │   ├── NotAllowed           the tool is hidden by --read-only, --toolsets, --tools or missing scopes
 │   ├── UnknownTool          no tool has that name
 │   ├── RangeRefused         a date range longer than Zoom answers, whose pieces cannot be merged
-│   └── TokenRefused         a confirmation token that does not authorise this exact call
+│   ├── TokenRefused         a confirmation token that does not authorise this exact call
+│   ├── BudgetSpent          a Zoom daily limit this call would exceed is spent (the text names the reset time)
+│   └── SharedStateError     Redis (ZOOM_MCP_REDIS_URL), which the call needs, failed or is unreachable
 ├── NotFound                 what was asked about is not there (a meeting without a recording)
 ├── PasskeyRefused            a WebAuthn assertion or enrollment that does not verify (approval pages)
 ├── TranscriptError          a transcript file that is not WebVTT
@@ -71,6 +73,14 @@ class RangeRefused(Refused):
 
 class TokenRefused(Refused):
     pass
+
+
+class BudgetSpent(Refused):
+    pass
+
+
+class SharedStateError(Refused):
+    """Redis did not answer (or answered with an error) where the call needed it; nothing was sent to Zoom."""
 
 
 class NotFound(ZoomMcpError):

@@ -28,7 +28,7 @@ from zoom_mcp.app import credentials, signin
 from zoom_mcp.app.settings import Settings
 from zoom_mcp.client import BearerAuth, ServerToServerOAuth, UserOAuth, ZoomClient
 from zoom_mcp.client.download import AllowList, DownloadLimits
-from zoom_mcp.client.pacing import Pacer, parse_rates
+from zoom_mcp.client.pacing import Limits, Pacer, Pacing
 from zoom_mcp.client.people import GrantStore
 from zoom_mcp.client.retry import RetryPolicy
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock, ShiftedClock
@@ -58,6 +58,7 @@ from zoom_mcp.tasks.indexes import IndexRegistry, fingerprint
 from zoom_mcp.tasks.service import TaskService
 
 if TYPE_CHECKING:
+    from zoom_mcp.client.shared import SharedRedis
     from zoom_mcp.sandbox import Sandbox
     from zoom_mcp.transport.oauth import OAuthServer
     from zoom_mcp.transport.security import ASGIApp
@@ -84,6 +85,19 @@ class App:
     indexes: IndexRegistry | None = None
     webhooks: WebhookInbox | None = None  # ZOOM_WEBHOOK_SECRET_TOKEN over HTTP: what /zoom/webhook feeds
     started: list[Callable[[], Awaitable[None]]] | None = None  # to run once the HTTP server listens
+    shared: SharedRedis | None = None  # ZOOM_MCP_REDIS_URL: what every replica shares
+
+    async def ready(self) -> dict[str, str]:
+        """What /readyz reports: Redis answers, and the Zoom token endpoint gives a token (a token some
+        replica already holds counts: a probe never makes one token request per replica per probe).
+        Raises ZoomMcpError (its text names what failed) when not ready."""
+        checks = {}
+        if self.shared is not None:
+            await self.shared.ping()
+            checks["redis"] = "ok"
+        if await self.client.ensure_token():
+            checks["zoom_token"] = "ok"
+        return checks
 
 
 def clock_for(settings: Settings, *, sandbox: bool | None = None) -> Clock:
@@ -105,14 +119,16 @@ def build_client(
     sandbox: Sandbox | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
     people: GrantStore | None = None,
+    shared: SharedRedis | None = None,
 ) -> ZoomClient:
     """The one authenticated client of the process; in sandbox mode it reaches the fake in-process.
 
     `sandbox` is a sandbox the caller owns (tests); `transport` replaces the network (tests); `people`
-    (--auth oauth): each request carries the acting person's token from these grants.
+    (--auth oauth): each request carries the acting person's token from these grants. With `shared`
+    (Redis), pacing and the Server-to-Server token are shared by every replica.
     """
     try:
-        rates = parse_rates(settings.rate_plan, settings.rate_limits)
+        limits = Limits.for_plan(settings.rate_plan, settings.rate_limits)
     except ValueError as exc:
         raise ConfigError(f"ZOOM_MCP_RATE_PLAN / ZOOM_MCP_RATE_LIMITS: {exc}") from exc
     found = credentials.Credentials("sandbox") if settings.sandbox else None
@@ -143,13 +159,24 @@ def build_client(
         auth = _user_auth(settings, found, clock)
     else:
         auth = BearerAuth(settings.access_token)
+    pacer: Pacing = Pacer(limits, clock=clock)
+    if shared is not None:
+        # late: Redis only
+        from zoom_mcp.client.shared import RedisPacer, RedisTokens, require_secret
+        from zoom_mcp.client.store import Sealer
+
+        sealer = Sealer.from_secret(require_secret(settings.secret))
+        account = auth.account_id if isinstance(auth, ServerToServerOAuth) else settings.client_id or "token"
+        pacer = RedisPacer(shared, limits, account, clock=clock)
+        if isinstance(auth, ServerToServerOAuth):
+            auth.shared = RedisTokens(shared, sealer, f"{auth.account_id}:{auth.client_id}:{token_url}", clock=clock)
     return ZoomClient(
         base,
         auth,
         transport=transport,
         timeout=httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout),
         retry=RetryPolicy(max_attempts=settings.max_attempts, max_total=settings.retry_budget),
-        pacer=Pacer(rates, clock=clock),
+        pacer=pacer,
         clock=clock,
         download_hosts=AllowList(hosts),
         download_limits=DownloadLimits(max_bytes=int(settings.max_download_mb * 1024 * 1024)),
@@ -242,15 +269,16 @@ async def assemble(
     inventory = Inventory.build(catalog, selection)  # unknown toolset or tool names stop the start here
     confirm = ConfirmPolicy(settings.confirm_mode, settings.human_approvals)
     audit = AuditLog(Path(settings.audit_log) if settings.audit_log else None, clock=clock)
-    used = used_tokens(settings, clock)
+    shared = shared_redis(settings)
+    used = used_tokens(settings, clock, shared)
     tokens = ConfirmationTokens(
         settings.secret.encode() if settings.secret else None, ttl=settings.confirm_ttl, clock=clock, used=used
     )
-    approvals = human_approvals(settings, audit, clock) if confirm.human else None
+    approvals = human_approvals(settings, audit, clock, shared) if confirm.human else None
     if approvals is not None and settings.open_approvals:
         approvals.on_created = _open_in_browser(approvals)
     indexes = index_registry(settings)
-    records = signin.records_for(settings, clock) if settings.oauth else None
+    records = signin.records_for(settings, clock, shared) if settings.oauth else None
     grants = GrantStore(records) if records is not None else None
     sandbox_app = None
     if settings.sandbox and transport is None:
@@ -261,7 +289,7 @@ async def assemble(
     oauth = None
     try:
         async with (
-            build_client(settings, clock, sandbox=sandbox, transport=transport, people=grants) as client,
+            build_client(settings, clock, sandbox=sandbox, transport=transport, people=grants, shared=shared) as client,
             anyio.create_task_group() as workers,
         ):
             if settings.hide_unauthorized and not settings.oauth:  # under --auth oauth: each person's scopes
@@ -317,6 +345,7 @@ async def assemble(
                 indexes,
                 inbox,
                 started,
+                shared,
             )
             subscriptions.close()
             workers.cancel_scope.cancel()
@@ -328,6 +357,8 @@ async def assemble(
             await oauth.issuer.fetcher.aclose()
         if records is not None:
             await records.aclose()
+        if shared is not None:
+            await shared.aclose()
 
 
 def _sandbox_of(client: ZoomClient) -> Callable[[], Awaitable[None]] | None:
@@ -383,21 +414,48 @@ def identity_label(settings: Settings) -> str | None:
     return None
 
 
-def used_tokens(settings: Settings, clock: Clock) -> UsedTokens:
+def shared_redis(settings: Settings) -> SharedRedis | None:
+    """ZOOM_MCP_REDIS_URL: the one pool for everything the replicas share. It needs ZOOM_MCP_SECRET (the
+    same on every replica), which signs the confirmation tokens and seals what is kept in Redis."""
+    if not settings.redis_url:
+        return None
+    from zoom_mcp.client.shared import SharedRedis, require_secret  # late: only with Redis
+
+    require_secret(settings.secret)
+    return SharedRedis(settings.redis_url)
+
+
+def used_tokens(settings: Settings, clock: Clock, shared: SharedRedis | None = None) -> UsedTokens:
     """Where spent confirmation tokens are remembered. A token verifies only where its HMAC key does: with a
     random key per process, in this process only (memory is enough); with ZOOM_MCP_SECRET, in every process
     that shares it, so it is spent in Redis (every replica) or in an owner-only SQLite file (this machine)."""
-    if settings.redis_url:
-        return RedisUsedTokens(settings.redis_url, clock=clock)
+    if shared is not None:
+        return RedisUsedTokens(shared, clock=clock)
     if settings.secret:
         return SqliteUsedTokens(settings.credentials_dir / "used-tokens.sqlite3", clock=clock)
     return MemoryUsedTokens(clock)
 
 
-def human_approvals(settings: Settings, audit: AuditLog, clock: Clock) -> Approvals:
-    """--confirm human: approvals checked against the enrolled passkeys; none enrolled refuses the start."""
+def human_approvals(settings: Settings, audit: AuditLog, clock: Clock, shared: SharedRedis | None = None) -> Approvals:
+    """--confirm human: approvals checked against the enrolled passkeys; none enrolled refuses the start. With
+    Redis, approvals live there (sealed), so any replica shows the page, takes the decision and releases the call."""
     store = PasskeyStore.in_dir(settings.credentials_dir, clock=clock)
-    approvals = Approvals(audit, store, ttl=settings.approval_ttl, clock=clock, public_url=settings.pages_public_url)
+    kept, sealer = None, None
+    if shared is not None:
+        # late: only with Redis
+        from zoom_mcp.client.shared import RedisStore, require_secret
+        from zoom_mcp.client.store import Sealer
+
+        kept, sealer = RedisStore(shared, clock=clock), Sealer.from_secret(require_secret(settings.secret))
+    approvals = Approvals(
+        audit,
+        store,
+        ttl=settings.approval_ttl,
+        clock=clock,
+        public_url=settings.pages_public_url,
+        store=kept,
+        sealer=sealer,
+    )
     if not store.for_rp(approvals.rp_id):
         where = f" --public-url {settings.pages_public_url}" if settings.pages_public_url else ""
         raise ConfigError(

@@ -10,6 +10,7 @@ that reads environment variables.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from zoom_mcp.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
@@ -124,6 +127,17 @@ def as_registrations(value: str) -> frozenset[str]:
     if not chosen <= set(REGISTRATIONS):
         raise ValueError("must be cimd, dcr or cimd,dcr")
     return chosen
+
+
+class Ignored(ValueError):
+    """An environment value that is not meant for us: the default stands, with a warning."""
+
+
+def _env_port(value: str) -> int:
+    if value.strip().startswith("tcp://"):
+        # Kubernetes sets ZOOM_MCP_PORT=tcp://IP:PORT for a Service named zoom-mcp: a link, not our setting.
+        raise Ignored("looks like a Kubernetes service link (tcp://...), not a port: ignored, using the default")
+    return as_port(value)
 
 
 def confirm_mode(value: str) -> str:
@@ -386,8 +400,9 @@ class Settings:
     )
     redis_url: Secret | None = setting(
         None,
-        "Redis that makes confirmation tokens single-use across replicas, and holds the sealed sign-ins of "
-        "--auth oauth (unless --oauth-store names a file)",
+        "Redis that every replica shares (needs ZOOM_MCP_SECRET): Zoom's rate limits paced account-wide, "
+        "approvals, spent confirmation tokens, the Server-to-Server token, and the sealed sign-ins of --auth oauth "
+        "(unless --oauth-store names a file); see 'Running several replicas'",
         "safety",
         env="ZOOM_MCP_REDIS_URL",
         parse=as_secret,
@@ -490,11 +505,12 @@ class Settings:
     )
     port: int = setting(
         8000,
-        "port for http/sse",
+        "port for http/sse (a Kubernetes service link, tcp://..., in ZOOM_MCP_PORT is ignored with a warning)",
         "transport",
         env="ZOOM_MCP_PORT",
         flag="--port",
         parse=as_port,
+        env_parse=_env_port,
         commands=frozenset({SERVE}),
     )
     stateless: bool = setting(
@@ -543,6 +559,26 @@ class Settings:
         parse=as_items,
         metavar="A,B",
         commands=frozenset({SERVE}),
+    )
+    allowed_hosts: tuple[str, ...] = setting(
+        (),
+        "Host names this server answers to besides loopback and the public URL's (a same-host proxy that "
+        "forwards Host), e.g. mcp.internal,zoom-mcp",
+        "transport",
+        env="ZOOM_MCP_ALLOWED_HOSTS",
+        flag="--allowed-hosts",
+        parse=as_items,
+        metavar="A,B",
+        commands=frozenset({SERVE}),
+    )
+    access_log: bool = setting(
+        True,
+        "a JSON line on stderr per HTTP request and per refused authentication (method, path, status, time; "
+        "never tokens, headers or bodies); 0 turns it off",
+        "transport",
+        env="ZOOM_MCP_ACCESS_LOG",
+        parse=as_switch,
+        default_text="on",
     )
     session_idle_timeout: float = setting(
         1800.0,
@@ -756,7 +792,10 @@ def load(
             raw = given.pop(name)
             values[name] = raw if isinstance(raw, bool) else _parse(row.parse, str(raw), row.flag or name)
         elif row.env and env.get(row.env, "").strip():
-            values[name] = _parse(row.env_parse or row.parse, env[row.env], row.env)
+            try:
+                values[name] = _parse(row.env_parse or row.parse, env[row.env], row.env)
+            except _IgnoredSetting as exc:
+                log.warning("%s", exc)
     if given:
         raise ConfigError(f"unknown setting(s): {', '.join(sorted(given))}")
     home = Path(env.get("HOME") or Path.home())
@@ -770,9 +809,15 @@ def load(
     return _read_token_file(settings)
 
 
+class _IgnoredSetting(Exception):
+    pass
+
+
 def _parse(parse: Callable[[str], Any], raw: str, where: str) -> Any:
     try:
         return parse(raw)
+    except Ignored as exc:
+        raise _IgnoredSetting(f"zoom-mcp: warning: {where} {exc}") from None
     except ValueError as exc:
         shown = "***" if parse is as_secret else repr(raw)
         raise ConfigError(f"{where} {exc}; got {shown}") from None

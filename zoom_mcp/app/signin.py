@@ -19,6 +19,7 @@ from zoom_mcp.errors import ConfigError
 
 if TYPE_CHECKING:
     from zoom_mcp.client import ZoomClient
+    from zoom_mcp.client.shared import SharedRedis
     from zoom_mcp.client.store import Records, Store
     from zoom_mcp.transport.oauth import OAuthServer
 
@@ -62,18 +63,20 @@ def base_url(settings: Settings) -> str:
     return settings.public_url or f"http://localhost:{settings.port}"
 
 
-def records_for(settings: Settings, clock: Clock) -> Records:
-    """Where the sign-ins are kept: the file --oauth-store names; else Redis with ZOOM_MCP_REDIS_URL (not
-    in the sandbox, whose sign-ins are sealed under a key of this process only); else memory in the sandbox;
-    else the config directory's SQLite file."""
+def records_for(settings: Settings, clock: Clock, shared: SharedRedis | None = None) -> Records:
+    """Where the sign-ins are kept: the file --oauth-store names; else Redis with ZOOM_MCP_REDIS_URL (`shared`,
+    the process's one pool; not in the sandbox, whose sign-ins are sealed under a key of this process only);
+    else memory in the sandbox; else the config directory's SQLite file."""
     # late: only with --auth oauth
-    from zoom_mcp.client.store import MemoryStore, Records, RedisStore, Sealer, SqliteStore
+    from zoom_mcp.client.store import MemoryStore, Records, Sealer, SqliteStore
 
     store: Store
     if settings.oauth_store:
         store = SqliteStore(Path(settings.oauth_store), clock=clock)
-    elif settings.redis_url and not settings.sandbox:
-        store = RedisStore(settings.redis_url, clock=clock)
+    elif shared is not None and not settings.sandbox:
+        from zoom_mcp.client.shared import SIGNIN_PREFIX, RedisStore  # late: only with Redis
+
+        store = RedisStore(shared, clock=clock, prefix=SIGNIN_PREFIX)
     elif settings.sandbox:
         store = MemoryStore(clock)
     else:

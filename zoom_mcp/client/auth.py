@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import inspect
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 import httpx2
@@ -43,6 +45,29 @@ class DownloadTokenAuth(httpx2.Auth):
     async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
+
+
+class SharedTokens(Protocol):
+    """Where replicas share one access token and take turns refreshing it (`shared.RedisTokens`)."""
+
+    async def load(self) -> tuple[str, float, tuple[str, ...]] | None:
+        """(token, expiry as the clock's `time()`, scopes), if some replica stored one."""
+        ...
+
+    async def save(self, token: Token, expires_at: float) -> None: ...
+
+    async def discard(self, value: str) -> None:
+        """Forget the shared token if it is still this one (Zoom refused it)."""
+        ...
+
+    def refreshing(self) -> AbstractAsyncContextManager[None]:
+        """Held while this replica fetches a token: the others wait (bounded) and then use its token."""
+        ...
+
+
+@asynccontextmanager
+async def _alone() -> AsyncIterator[None]:
+    yield
 
 
 class BearerAuth(httpx2.Auth):
@@ -76,6 +101,7 @@ class _TokenFlow(httpx2.Auth):
         self._token: Token | None = None
         self._lock = anyio.Lock()
         self.token_requests = 0
+        self.shared: SharedTokens | None = None  # replicas: one token for all, refreshed by one at a time
 
     @property
     def token(self) -> Token | None:
@@ -91,21 +117,46 @@ class _TokenFlow(httpx2.Auth):
             return token
         return None
 
+    async def _fresh_shared(self, stale: str | None = None) -> Token | None:
+        """This process's token, else one another replica stored (not `stale`), if still fresh."""
+        token = self._fresh()
+        if token is not None or self.shared is None:
+            return token
+        found = await self.shared.load()
+        if found is None or found[0] == stale:
+            return None
+        value, expires_at, scopes = found
+        token = Token(value, self._clock.monotonic() + (expires_at - self._clock.time()), scopes)
+        if self._clock.monotonic() >= token.expires_at - self._margin:
+            return None
+        self._token = token
+        return token
+
+    def _refreshing(self) -> AbstractAsyncContextManager[None]:
+        return self.shared.refreshing() if self.shared is not None else _alone()
+
     async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         token = self._fresh()
         if token is None:
             async with self._lock:
-                token = self._fresh()
+                token = await self._fresh_shared()
                 if token is None:
-                    token = await self._store((yield self._token_request()))
+                    async with self._refreshing():  # replicas: one refreshes, the others then find its token
+                        token = await self._fresh_shared()
+                        if token is None:
+                            token = await self._store((yield self._token_request()))
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code != 401:
             return
         async with self._lock:
             if self._token is None or self._token.value == token.value:
+                stale = token.value
                 self._token = None  # the token we used is stale; whoever gets here first replaces it
-                token = await self._store((yield self._token_request()))
+                if self.shared is not None:
+                    await self.shared.discard(stale)
+                async with self._refreshing():
+                    token = await self._fresh_shared(stale) or await self._store((yield self._token_request()))
             else:
                 token = self._token
         request.headers["Authorization"] = f"Bearer {token.value}"
@@ -113,9 +164,24 @@ class _TokenFlow(httpx2.Auth):
         if response.status_code == 401:
             self._rejected_again()
 
+    async def ensure(self, http: httpx2.AsyncClient) -> Token:
+        """A usable token: this process's or a replica's if fresh, else a new one (single-flight)."""
+        token = self._fresh()
+        if token is not None:
+            return token
+        async with self._lock:
+            token = await self._fresh_shared()
+            if token is not None:
+                return token
+            async with self._refreshing():
+                token = await self._fresh_shared()
+                if token is not None:
+                    return token
+                return await self._store(await http.send(self._token_request(), auth=None))
+
     async def refresh(self, http: httpx2.AsyncClient) -> Token:
         """Fetch a new token now (the doctor uses it to read the granted scopes)."""
-        async with self._lock:
+        async with self._lock, self._refreshing():
             # auth=None: the token request carries its own Basic credentials, not this flow.
             return await self._store(await http.send(self._token_request(), auth=None))
 
@@ -139,6 +205,8 @@ class _TokenFlow(httpx2.Auth):
         await self._received(data)
         token = Token(value, self._clock.monotonic() + lifetime, tuple(str(data.get("scope", "")).split()))
         self._token = token
+        if self.shared is not None:
+            await self.shared.save(token, self._clock.time() + lifetime)
         return token
 
     def _grant(self) -> dict[str, str]:
@@ -171,6 +239,8 @@ class ServerToServerOAuth(_TokenFlow):
     ) -> None:
         super().__init__(client_id, client_secret, token_url, clock, refresh_margin)
         self._account_id = account_id
+        self.account_id = account_id
+        self.client_id = client_id
 
     def _grant(self) -> dict[str, str]:
         return {"grant_type": "account_credentials", "account_id": self._account_id}

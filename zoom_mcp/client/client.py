@@ -12,6 +12,7 @@ import logging
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx2
 
@@ -19,7 +20,7 @@ from zoom_mcp import __version__
 from zoom_mcp.api.serialize import ZoomRequest, build_request
 from zoom_mcp.client.auth import DownloadTokenAuth, ServerToServerOAuth, Token, UserOAuth
 from zoom_mcp.client.download import AllowList, DownloadLimits, download
-from zoom_mcp.client.pacing import Pacer
+from zoom_mcp.client.pacing import Pacing
 from zoom_mcp.client.paginate import Progress, collect
 from zoom_mcp.client.people import PeopleAuth, Person
 from zoom_mcp.client.response import ZoomResponse
@@ -62,7 +63,7 @@ class ZoomClient:
         transport: httpx2.AsyncBaseTransport | None = None,
         timeout: httpx2.Timeout | None = None,
         retry: RetryPolicy | None = None,
-        pacer: Pacer | None = None,
+        pacer: Pacing | None = None,
         clock: Clock = SYSTEM_CLOCK,
         rng: random.Random | None = None,
         download_hosts: AllowList | None = None,
@@ -79,7 +80,9 @@ class ZoomClient:
         self._rng = rng or random.Random()
         self._http = httpx2.AsyncClient(
             auth=auth,
-            transport=transport,
+            # Pacing sits in the transport, after auth: a request is counted when it goes on the wire, not
+            # before a token fetch that may delay it (which would bunch it with the next window's requests).
+            transport=_Paced(transport or httpx2.AsyncHTTPTransport(), pacer),
             timeout=timeout or httpx2.Timeout(30.0, connect=10.0),
             headers={"User-Agent": f"zoom-mcp/{__version__}", "Accept": "application/json"},
             follow_redirects=False,
@@ -102,6 +105,17 @@ class ZoomClient:
             return await self.auth.token()
         return None
 
+    async def ensure_token(self) -> bool:
+        """For readiness: a usable token (fetched only when none is fresh); False for a ready token,
+        which is not checked. Raises ZoomAuthError when the token endpoint refuses."""
+        if isinstance(self.auth, ServerToServerOAuth | UserOAuth):
+            try:
+                await self.auth.ensure(self._http)
+            except httpx2.TransportError as exc:
+                raise ZoomTransportError(f"Zoom's token endpoint is unreachable ({type(exc).__name__})") from None
+            return True
+        return False
+
     async def sign_in(self, code: str, redirect_uri: str, verifier: str) -> Person:
         """`--auth oauth`: finish a person's Zoom sign-in over the shared pool (see `people.PeopleAuth`)."""
         if not isinstance(self.auth, PeopleAuth):
@@ -114,7 +128,8 @@ class ZoomClient:
         `token` is a webhook's `download_token`, sent instead of the app's token (to the same allowed hosts).
         """
         if self.pacer is not None:
-            await self.pacer.wait(DOWNLOAD_RATE_LABEL)
+            # not through the transport's pacing (it paces API requests): a download is counted as its label's
+            await self.pacer.wait(ZoomRequest("GET", urlsplit(url).path, rate_limit=DOWNLOAD_RATE_LABEL))
         auth = DownloadTokenAuth(token) if token else self.auth
         return await download(self._http, auth, url, self.download_hosts, self.download_limits)
 
@@ -152,8 +167,6 @@ class ZoomClient:
         attempt = 0
         while True:
             attempt += 1
-            if self.pacer is not None:
-                await self.pacer.wait(request.rate_limit)
             outcome = await self._attempt(request)
             if isinstance(outcome, ZoomResponse):
                 return ZoomResponse(outcome.status, outcome.data, attempt)
@@ -175,7 +188,11 @@ class ZoomClient:
             else:
                 body = {"json": request.json}
             response = await self._http.request(
-                request.method, self.url_for(request), params=request.query or None, **body
+                request.method,
+                self.url_for(request),
+                params=request.query or None,
+                extensions={PACED: request},
+                **body,
             )
         except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
             # The request never left: repeating it is safe whatever the method.
@@ -190,11 +207,22 @@ class ZoomClient:
         status = response.status_code
         log.debug("%s %s -> %s", request.method, request.path, status)
         try:
-            return _parse(request, response)
+            parsed = _parse(request, response)
         except ZoomAPIError as error:
+            await self._observe(request, response, None)
             if status == 429:
                 return _Failure(error, retry=True, wait=_retry_after(response, self.clock) or 1.0)
             return _Failure(error, retry=safe and status in RETRY_STATUSES)
+        except ZoomResponseError:
+            await self._observe(request, response, None)
+            raise
+        await self._observe(request, response, parsed.data)
+        return parsed
+
+    async def _observe(self, request: ZoomRequest, response: httpx2.Response, data: Any) -> None:
+        """Zoom's answer teaches the pacing (Retry-After, X-RateLimit-Remaining, a meeting's host)."""
+        if self.pacer is not None:
+            await self.pacer.observe(request, response.status_code, response.headers, data)
 
     def _gave_up(
         self, request: ZoomRequest, failure: _Failure, attempts: int, elapsed: float, too_long: float | None
@@ -223,6 +251,27 @@ class ZoomClient:
             notes.append("Zoom's rate limit persisted; wait before calling again.")
         error.args = (" ".join([text, *notes]),)
         return error
+
+
+PACED = "zoom_mcp.paced"  # the request extension that carries the ZoomRequest (its rate-limit label) to pacing
+
+
+class _Paced(httpx2.AsyncBaseTransport):
+    """Waits for the pacing of every API request (those carrying PACED) just before it is sent; token
+    requests and downloads pass. BudgetSpent or SharedStateError from the pacing stop the request here."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, pacer: Pacing | None) -> None:
+        self._inner = inner
+        self._pacer = pacer
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        zoom = request.extensions.get(PACED)
+        if self._pacer is not None and isinstance(zoom, ZoomRequest):
+            await self._pacer.wait(zoom)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 def _retry_after(response: httpx2.Response, clock: Clock) -> float | None:

@@ -2,8 +2,9 @@
 
 The interface (`Store`) is five operations, each atomic on its own (put, add, get, take, delete, plus
 aclose), and nothing else: no listing, no scans, no transactions across keys. Three backends:
-`SqliteStore` (an owner-only file) is the default, `RedisStore` serves when `ZOOM_MCP_REDIS_URL` is set
-(SET PX, GET, GETDEL, DEL, and `add` as one small Lua script), and `MemoryStore` serves the sandbox.
+`SqliteStore` (an owner-only file) is the default, `client.shared.RedisStore` serves when `ZOOM_MCP_REDIS_URL`
+is set (SET PX, GET, GETDEL, DEL, and `add` as one small Lua script, over the process's one Redis pool), and
+`MemoryStore` serves the sandbox (and approvals without Redis).
 Another backend is one class with these five methods; `tests/test_people_auth.py` runs the same contract
 test on each.
 
@@ -18,17 +19,17 @@ drops it by itself, `PX` being the time left by that clock.)
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
-import math
 import os
+import secrets
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import ConfigError
@@ -87,6 +88,11 @@ class MemoryStore:
             del self._values[(kind, key)]
             return None
         return found[0]
+
+    def __len__(self) -> int:
+        now = self.clock.time()
+        self._values = {k: v for k, v in self._values.items() if v[1] > now}
+        return len(self._values)
 
     async def put(self, kind: str, key: str, value: bytes, expires_at: float) -> None:
         self._values[(kind, key)] = (value, expires_at)
@@ -171,75 +177,14 @@ class SqliteStore:
         self._db.close()
 
 
-class RedisStore:
-    """Redis (`ZOOM_MCP_REDIS_URL`): each operation one command, every key under `zoom-mcp:signin:` with a
-    TTL. A value is stored as `<expires_at>|<sealed bytes>`, so expiry follows the injected clock exactly
-    as in the other stores; Redis's own `PX` (the time left) removes it in any case."""
-
-    PREFIX = "zoom-mcp:signin:"
-    # SET only when absent or expired by the caller's clock (ARGV: value, PX milliseconds, now).
-    ADD = """
-local found = redis.call('GET', KEYS[1])
-if found then
-  local expires_at = tonumber(string.match(found, '^([^|]+)|'))
-  if expires_at and expires_at > tonumber(ARGV[3]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-"""
-
-    def __init__(self, url: str, *, clock: Clock = SYSTEM_CLOCK) -> None:
-        import redis.asyncio as redis  # late: only with ZOOM_MCP_REDIS_URL
-
-        self._redis: Any = redis.from_url(url)
-        self._add: Any = self._redis.register_script(self.ADD)
-        self._clock = clock
-
-    def _key(self, kind: str, key: str) -> str:
-        return f"{self.PREFIX}{kind}:{key}"
-
-    def _px(self, expires_at: float) -> int:
-        return max(1, math.ceil((expires_at - self._clock.time()) * 1000))
-
-    @staticmethod
-    def _pack(value: bytes, expires_at: float) -> bytes:
-        return repr(float(expires_at)).encode() + b"|" + value
-
-    def _unpack(self, stored: bytes | None) -> bytes | None:
-        if stored is None:
-            return None
-        expires_at, _, value = stored.partition(b"|")
-        try:
-            live = float(expires_at) > self._clock.time()
-        except ValueError:
-            return None
-        return value if live else None
-
-    async def put(self, kind: str, key: str, value: bytes, expires_at: float) -> None:
-        await self._redis.set(self._key(kind, key), self._pack(value, expires_at), px=self._px(expires_at))
-
-    async def add(self, kind: str, key: str, value: bytes, expires_at: float) -> bool:
-        packed = self._pack(value, expires_at)
-        done = await self._add(keys=[self._key(kind, key)], args=[packed, self._px(expires_at), self._clock.time()])
-        return bool(done)
-
-    async def get(self, kind: str, key: str) -> bytes | None:
-        return self._unpack(await self._redis.get(self._key(kind, key)))
-
-    async def take(self, kind: str, key: str) -> bytes | None:
-        return self._unpack(await self._redis.getdel(self._key(kind, key)))
-
-    async def delete(self, kind: str, key: str) -> None:
-        await self._redis.delete(self._key(kind, key))
-
-    async def aclose(self) -> None:
-        await self._redis.aclose()
-
-
 class Sealer:
-    """Fernet over one or more keys: the first seals, every one opens (so a key can be rotated)."""
+    """Fernet over one or more keys: the first seals, every one opens (so a key can be rotated). The keys
+    come from ZOOM_MCP_OAUTH_KEY (`from_setting`: the sign-ins) or are derived from ZOOM_MCP_SECRET
+    (`from_secret`: what the replicas share in Redis)."""
 
     def __init__(self, keys: list[bytes], *, clock: Clock = SYSTEM_CLOCK) -> None:
+        from cryptography.fernet import Fernet, MultiFernet  # late: cryptography loads only where something is sealed
+
         try:
             self._fernet = MultiFernet([Fernet(k) for k in keys])
         except (ValueError, TypeError) as exc:
@@ -254,19 +199,46 @@ class Sealer:
         return cls([k.strip().encode() for k in text.split(",") if k.strip()], clock=clock)
 
     @classmethod
+    def from_secret(cls, secret: str, *, clock: Clock = SYSTEM_CLOCK) -> Sealer:
+        """One key derived (HKDF-SHA256) from ZOOM_MCP_SECRET, which every replica shares."""
+        # late: as in __init__
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"zoom-mcp shared state").derive(
+            secret.encode()
+        )
+        return cls([base64.urlsafe_b64encode(key)], clock=clock)
+
+    @classmethod
     def ephemeral(cls, *, clock: Clock = SYSTEM_CLOCK) -> Sealer:
         """A random key for this process only (the sandbox)."""
-        return cls([Fernet.generate_key()], clock=clock)
+        return cls([base64.urlsafe_b64encode(secrets.token_bytes(32))], clock=clock)
 
     def seal(self, data: bytes) -> bytes:
         return self._fernet.encrypt_at_time(data, int(self._clock.time()))
 
     def open(self, token: bytes) -> bytes | None:
         """The plain bytes; None when no key opens it (another key, or tampered with)."""
+        from cryptography.fernet import InvalidToken  # late: as in __init__
+
         try:
             return self._fernet.decrypt(token)
         except InvalidToken:
             return None
+
+    def seal_json(self, record: Mapping[str, Any]) -> bytes:
+        return self.seal(json.dumps(record, separators=(",", ":")).encode())
+
+    def open_json(self, value: bytes | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        plain = self.open(value)
+        if plain is None:
+            log.warning("a shared record does not open with this replica's key (is ZOOM_MCP_SECRET the same?)")
+            return None
+        found = json.loads(plain)
+        return found if isinstance(found, dict) else None
 
 
 class Records:

@@ -9,15 +9,21 @@ the same-origin checks are defence in depth: an agent that can fetch the page ha
 The assertion is the guarantee. Denying needs no passkey: a denial sends nothing to Zoom.
 
 Approvals expire after their lifetime whether pending or approved-but-unused, and an approved
-call runs once: `consume` spends it. Under --auth oauth an approval belongs to the person whose call it
-is (`person`): its page also needs that person's browser session (`transport.approval_page`), and the
+call runs once: `consume` spends it. They live in a `Store` (`client.store`): in this process by
+default, in Redis with ZOOM_MCP_REDIS_URL, so that any replica shows the page, takes the decision and
+releases the call. Under --auth oauth an approval belongs to the person whose call it is
+(`person`): its page also needs that person's browser session (`transport.approval_page`), and the
 call it binds to carries the person in its subject, so one person's approval never releases another's.
-The audit log names an approval by `ref` (a hash of its ID), never by the ID, so a reader of the log
-cannot rebuild the page's address.
+Each approval is a sealed record named by a hash of its ID (the ID is the page's
+address), plus one-step markers that make every transition single-use across replicas: the decision
+(approved, denied or expired: the first to be set wins, with SET NX) and the release (SET NX again).
+The audit log names an approval by `ref` (a hash of its ID),
+never by the ID, so a reader of the log cannot rebuild the page's address.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import secrets
@@ -28,6 +34,7 @@ from typing import Any, Literal
 import anyio
 
 from zoom_mcp.client.people import acting
+from zoom_mcp.client.store import MemoryStore, Sealer, Store, digest
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import PasskeyRefused
 from zoom_mcp.safety.audit import AuditLog
@@ -45,6 +52,8 @@ from zoom_mcp.safety.preview import Preview
 
 State = Literal["pending", "approved", "denied", "expired", "used"]
 DEFAULT_TTL = 300.0
+POLL = 0.2  # seconds between looks at the store while a call waits for a decision taken elsewhere
+RECORD, CALL, DECISION, USED = "approval", "approval-call", "approval-decision", "approval-used"
 
 
 def call_digest(tool: str, arguments: dict[str, Any], subject: str) -> str:
@@ -60,10 +69,9 @@ class Approval:
     preview: Preview
     csrf: str
     type_to_confirm: str | None
-    expires_at: float
+    expires_at: float  # the clock's time(): every replica agrees on it
     nonce: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     state: State = "pending"
-    decided: anyio.Event = field(default_factory=anyio.Event)
     person: str | None = None  # --auth oauth: the Zoom user ID of the person whose call this is
     email: str = ""
 
@@ -78,10 +86,46 @@ class Approval:
         return ref(self.id)
 
     @property
+    def key(self) -> str:
+        """How the store names it: a hash of the ID (the ID is the page's address)."""
+        return digest(f"approval:{self.id}")
+
+    @property
     def audit_fields(self) -> dict[str, Any]:
         p = self.preview
         who = {"person": self.person, "email": self.email} if self.person else {}
         return {"tool": p.tool, "method": p.method, "path": p.path, "approval": self.ref, **who}
+
+    def record(self) -> dict[str, Any]:
+        p = self.preview
+        return {
+            "id": self.id,
+            "tool": self.tool,
+            "digest": self.digest,
+            "preview": [p.tool, p.method, p.path, p.query, p.arguments, p.consequence, p.facts],
+            "csrf": self.csrf,
+            "type_to_confirm": self.type_to_confirm,
+            "expires_at": self.expires_at,
+            "nonce": base64.b64encode(self.nonce).decode(),
+            "person": self.person,
+            "email": self.email,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Approval:
+        tool, method, path, query, arguments, consequence, facts = record["preview"]
+        return cls(
+            id=record["id"],
+            tool=record["tool"],
+            digest=record["digest"],
+            preview=Preview(tool, method, path, query, arguments, consequence, facts),
+            csrf=record["csrf"],
+            type_to_confirm=record["type_to_confirm"],
+            expires_at=float(record["expires_at"]),
+            nonce=base64.b64decode(record["nonce"]),
+            person=record.get("person"),
+            email=record.get("email", ""),
+        )
 
 
 class Approvals:
@@ -93,12 +137,16 @@ class Approvals:
         ttl: float = DEFAULT_TTL,
         clock: Clock = SYSTEM_CLOCK,
         public_url: str | None = None,
+        store: Store | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.audit = audit
         self.passkeys = passkeys
         self.ttl = ttl
         self._clock = clock
-        self._by_id: dict[str, Approval] = {}
+        self.store: Store = store or MemoryStore(clock)
+        self._sealer = sealer or Sealer.ephemeral()
+        self._events: dict[str, anyio.Event] = {}  # decisions taken in this process wake its waiters at once
         self.public_url = public_url.rstrip("/") if public_url else None
         self.base_url = ""  # every link starts here: the public URL, else http://localhost:PORT once served
         self.rp: RelyingParty | None = None
@@ -125,7 +173,12 @@ class Approvals:
         assert self.rp is not None, "serve_at() first"
         return assertion_options(self.rp, self.passkeys.for_rp(self.rp.rp_id), approval.challenge)
 
-    def create(
+    @property
+    def _kept_until(self) -> float:
+        """Records outlive their approval by one lifetime, so a late look says `expired`, not `unknown`."""
+        return self._clock.time() + 2 * self.ttl
+
+    async def create(
         self, tool: str, arguments: dict[str, Any], subject: str, preview: Preview, type_to_confirm: str | None
     ) -> Approval:
         person = acting()
@@ -136,39 +189,43 @@ class Approvals:
             preview=preview,
             csrf=secrets.token_urlsafe(32),
             type_to_confirm=type_to_confirm,
-            expires_at=self._clock.monotonic() + self.ttl,
+            expires_at=self._clock.time() + self.ttl,
             person=person.id if person is not None else None,
             email=person.email if person is not None else "",
         )
-        self._purge()
-        self._by_id[approval.id] = approval
+        until = self._kept_until
+        await self.store.put(RECORD, approval.key, self._sealer.seal_json(approval.record()), until)
+        await self.store.put(CALL, approval.digest, self._sealer.seal_json({"id": approval.id}), until)
         self.audit.record("approval_created", **approval.audit_fields)
         if self.on_created is not None:
             self.on_created(approval)
         return approval
 
-    def get(self, approval_id: str) -> Approval | None:
-        approval = self._by_id.get(approval_id)
-        if approval is not None:
-            self._expire(approval)
+    async def get(self, approval_id: str) -> Approval | None:
+        """The approval with this ID and its current state, wherever it was created; None if unknown."""
+        record = self._sealer.open_json(await self.store.get(RECORD, digest(f"approval:{approval_id}")))
+        if record is None or record.get("id") != approval_id:
+            return None
+        approval = Approval.from_record(record)
+        await self._refresh(approval)
         return approval
 
-    def for_call(self, tool: str, arguments: dict[str, Any], subject: str) -> Approval | None:
-        """The newest approval still open or approved for exactly this call, if any."""
-        digest = call_digest(tool, arguments, subject)
-        found = [a for a in self._by_id.values() if a.digest == digest]
-        for approval in sorted(found, key=lambda a: a.expires_at, reverse=True):
-            self._expire(approval)
-            if approval.state in ("pending", "approved", "denied", "expired"):
-                return approval
-        return None
+    async def for_call(self, tool: str, arguments: dict[str, Any], subject: str) -> Approval | None:
+        """The newest approval for exactly this call that is not used yet, if any."""
+        found = self._sealer.open_json(await self.store.get(CALL, call_digest(tool, arguments, subject)))
+        if found is None:
+            return None
+        approval = await self.get(str(found["id"]))
+        return approval if approval is not None and approval.state != "used" else None
 
-    def decide(self, approval_id: str, csrf: str, decision: str, typed: str, assertion: str = "") -> tuple[bool, str]:
+    async def decide(
+        self, approval_id: str, csrf: str, decision: str, typed: str, assertion: str = ""
+    ) -> tuple[bool, str]:
         """A person's decision from the page. (False, why) when it is not accepted.
 
         Deny needs the CSRF token only: it sends nothing. Approve needs, in this order, the typed
         target (for the worst calls) and a passkey assertion over this approval's challenge."""
-        approval = self.get(approval_id)
+        approval = await self.get(approval_id)
         if approval is None:
             return False, "This approval does not exist."
         if not secrets.compare_digest(csrf.encode(), approval.csrf.encode()):
@@ -177,7 +234,8 @@ class Approvals:
         if approval.state != "pending":
             return False, f"This approval is already {approval.state}."
         if decision == "deny":
-            self._settle(approval, "denied")
+            if not await self._settle(approval, "denied"):
+                return False, f"This approval is already {approval.state}."
             return True, "Denied. Nothing will be sent to Zoom."
         if decision != "approve":
             return False, "Choose Approve or Deny."
@@ -192,41 +250,64 @@ class Approvals:
         except PasskeyRefused as exc:
             self.audit.record("approval_rejected", **approval.audit_fields, reason=f"passkey: {exc}")
             return False, "Approving needs your passkey: nothing was approved. Use the Approve button in your browser."
-        self._settle(approval, "approved", passkey=short_id(passkey.id))
+        if not await self._settle(approval, "approved", passkey=short_id(passkey.id)):
+            return False, f"This approval is already {approval.state}."
         return True, "Approved with your passkey. The call runs once; you can return to your assistant."
 
-    def consume(self, approval: Approval) -> bool:
-        """Spend an approved approval: True exactly once."""
-        self._expire(approval)
+    async def consume(self, approval: Approval) -> bool:
+        """Spend an approved approval: True exactly once, in whichever replica gets here first."""
+        await self._refresh(approval)
         if approval.state != "approved":
+            return False
+        if not await self.store.add(USED, approval.key, b"1", self._kept_until):
+            approval.state = "used"
             return False
         approval.state = "used"
         return True
 
-    def forget(self, approval: Approval) -> None:
-        self._by_id.pop(approval.id, None)
+    async def forget(self, approval: Approval) -> None:
+        """Once used, denied or expired and reported: its page is gone too (the markers stay until they expire)."""
+        await self.store.delete(CALL, approval.digest)
+        await self.store.delete(RECORD, approval.key)
+        self._events.pop(approval.id, None)
 
     async def wait(self, approval: Approval) -> State:
-        """Until the person decides or the approval expires."""
-        with anyio.move_on_after(max(0.0, approval.expires_at - self._clock.monotonic())):
-            await approval.decided.wait()
-        self._expire(approval)
+        """Until the person decides (on any replica's page) or the approval expires."""
+        event = self._events.setdefault(approval.id, anyio.Event())
+        with anyio.move_on_after(max(0.0, approval.expires_at - self._clock.time())):
+            while True:
+                await self._refresh(approval)
+                if approval.state != "pending":
+                    break
+                with anyio.move_on_after(POLL):
+                    await event.wait()
+        await self._refresh(approval)
         return approval.state
 
-    def _purge(self) -> None:
-        """Forget approvals long past their expiry, so a server that runs for weeks stays small."""
-        cutoff = self._clock.monotonic() - self.ttl
-        for stale in [a for a in self._by_id.values() if a.expires_at < cutoff]:
-            self._expire(stale)
-            del self._by_id[stale.id]
+    async def _refresh(self, approval: Approval) -> None:
+        """Read the approval's state from the store. Past its lifetime an approval is expired, pending or
+        approved-but-unused alike."""
+        if await self.store.get(USED, approval.key) is not None:
+            approval.state = "used"
+            return
+        decided = self._sealer.open_json(await self.store.get(DECISION, approval.key))
+        state: State = decided["state"] if decided else "pending"
+        if state in ("pending", "approved") and self._clock.time() >= approval.expires_at:
+            if state == "pending":
+                await self._settle(approval, "expired")
+                await self._refresh(approval)
+                return
+            state = "expired"
+        approval.state = state
 
-    def _expire(self, approval: Approval) -> None:
-        """Past its lifetime an approval is expired, pending or approved-but-unused alike."""
-        if approval.state in ("pending", "approved") and self._clock.monotonic() >= approval.expires_at:
-            self._settle(approval, "expired")
-
-    def _settle(self, approval: Approval, state: State, **fields: Any) -> None:
+    async def _settle(self, approval: Approval, state: State, **fields: Any) -> bool:
+        """Take the decision if nobody took one first (on any replica); False when someone did."""
+        sealed = self._sealer.seal_json({"state": state})
+        if not await self.store.add(DECISION, approval.key, sealed, self._kept_until):
+            await self._refresh(approval)
+            return False
         approval.state = state
         event = {"approved": "approval_approved", "denied": "approval_denied", "expired": "approval_expired"}[state]
         self.audit.record(event, **approval.audit_fields, **fields)
-        approval.decided.set()
+        self._events.setdefault(approval.id, anyio.Event()).set()
+        return True

@@ -58,18 +58,18 @@ class HumanGate:
             except TokenRefused as exc:
                 self.audit.record("refused", **where, reason=f"approval state: {exc}")
                 raise refused(op, f"the approval round is not valid for this call: {exc}") from exc
-            approval = self.approvals.for_call(op.name, arguments, subject)
+            approval = await self.approvals.for_call(op.name, arguments, subject)
             if approval is None:
                 raise refused(op, "no approval exists for this call")
             return await self._settle(op, approval, await self.approvals.wait(approval), where)
 
-        approval = self.approvals.for_call(op.name, arguments, subject)
+        approval = await self.approvals.for_call(op.name, arguments, subject)
         again = approval is not None
         if approval is not None and approval.state != "pending":
             return await self._settle(op, approval, approval.state, where)
         if approval is None:
             preview = await build_preview(op, arguments, request, lookup)
-            approval = self.approvals.create(op.name, arguments, subject, preview, _typed_target(op, preview))
+            approval = await self.approvals.create(op.name, arguments, subject, preview, _typed_target(op, preview))
             self.audit.record("confirmation_asked", **where, via="approval_page", approval=approval.ref)
         url = self.approvals.url(approval)
         message = f"Approve or deny in your browser: {approval.preview.tool} ({approval.preview.call})"
@@ -85,7 +85,7 @@ class HumanGate:
                 log.warning("URL elicitation failed (%s); returning the approval link instead", exc)
             else:
                 if answer.action != "accept":
-                    self.approvals.decide(approval.id, approval.csrf, "deny", "")
+                    await self.approvals.decide(approval.id, approval.csrf, "deny", "")
                     return await self._settle(op, approval, "denied", where)
                 state = await self.approvals.wait(approval)
                 if state == "approved":
@@ -97,13 +97,13 @@ class HumanGate:
         return Stop(waiting(approval, url, self.approvals.ttl, again))
 
     async def _settle(self, op: Operation, approval: Approval, state: str, where: dict[str, Any]) -> Proceed | Stop:
-        if state == "approved" and self.approvals.consume(approval):
-            self.approvals.forget(approval)
+        if state == "approved" and await self.approvals.consume(approval):
+            await self.approvals.forget(approval)
             self.audit.record("accepted", **where, via="approval_page", approval=approval.ref)
             return Proceed("approval_page", approval.ref)
         if state == "pending":
             return Stop(waiting(approval, self.approvals.url(approval), self.approvals.ttl, True))
-        self.approvals.forget(approval)  # denied or expired: the next call starts a new approval
+        await self.approvals.forget(approval)  # denied or expired: the next call starts a new approval
         self.audit.record("declined", **where, answer=state, approval=approval.ref)
         outcome = "denied it on the approval page" if state == "denied" else "did not approve it in time"
         return Stop(not_done(op, approval.preview, outcome))

@@ -11,8 +11,9 @@ import math
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
+from zoom_mcp.client.shared import SharedRedis
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 
 
@@ -37,22 +38,24 @@ class MemoryUsedTokens:
 
 
 class RedisUsedTokens:
-    """Spends a nonce with `SET NX`, expiring with the token, so every replica sees one use."""
+    """Spends a nonce with `SET NX`, expiring with the token, so every replica sees one use. When Redis
+    does not answer, `spend` raises `SharedStateError`: the call is refused, never run unchecked."""
 
     PREFIX = "zoom-mcp:spent:"
 
-    def __init__(self, url: str, *, clock: Clock = SYSTEM_CLOCK) -> None:
-        import redis.asyncio as redis  # late: only with ZOOM_MCP_REDIS_URL
-
-        self._redis: Any = redis.from_url(url)
+    def __init__(self, redis: SharedRedis, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._redis = redis
         self._clock = clock
 
     async def spend(self, nonce: str, expires_at: float) -> bool:
         ttl_ms = max(1, math.ceil((expires_at - self._clock.time()) * 1000))
-        return bool(await self._redis.set(self.PREFIX + nonce, b"1", nx=True, px=ttl_ms))
+        key = self.PREFIX + nonce
+        return bool(
+            await self._redis.run("spending the confirmation token", lambda r: r.set(key, b"1", nx=True, px=ttl_ms))
+        )
 
     async def aclose(self) -> None:
-        await self._redis.aclose()
+        """The pool belongs to whoever made `SharedRedis`."""
 
 
 class SqliteUsedTokens:

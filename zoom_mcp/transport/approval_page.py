@@ -213,7 +213,7 @@ def routes(approvals: Approvals, sessions: BrowserSession | None = None) -> list
         )
 
     async def show(request: Request) -> HTMLResponse:
-        approval = approvals.get(request.path_params["approval_id"])
+        approval = await approvals.get(request.path_params["approval_id"])
         if approval is None:
             return not_found()
         approvals.audit.record("approval_viewed", **approval.audit_fields)
@@ -227,7 +227,7 @@ def routes(approvals: Approvals, sessions: BrowserSession | None = None) -> list
         return page("Approve a Zoom call", body)
 
     async def decide(request: Request) -> HTMLResponse:
-        approval = approvals.get(request.path_params["approval_id"])
+        approval = await approvals.get(request.path_params["approval_id"])
         if approval is None:
             return not_found()
         if not same_origin(request, origin()):
@@ -238,7 +238,7 @@ def routes(approvals: Approvals, sessions: BrowserSession | None = None) -> list
             body = "<h1>Approve this Zoom call?</h1>" + _preview(approval) + _sign_in_first(sessions, approval)
             return page("Approve a Zoom call", body, 403)
         form = await request.form()
-        ok, message = approvals.decide(
+        ok, message = await approvals.decide(
             approval.id,
             str(form.get("csrf", "")),
             str(form.get("decision", "")),

@@ -1,15 +1,21 @@
-"""Serving MCP over HTTP: streamable HTTP at /mcp, SSE at /sse (+ /messages/), /healthz, and with
+"""Serving MCP over HTTP: streamable HTTP at /mcp, SSE at /sse (+ /messages/), /healthz and /readyz, and with
 ZOOM_WEBHOOK_SECRET_TOKEN Zoom's webhooks at /zoom/webhook (see `webhook`).
 
 Every session of every transport is served by the same `Server`, so all share the one
 authenticated Zoom client and its pacing. Under --auth oauth (`oauth`) the same app also serves the
 authorization server's routes and pages, and its guard stands in front of the MCP endpoints.
+`/healthz` (liveness) says the process serves;
+`/readyz` (readiness) runs the `ready` check it is given (Redis answers, a Zoom token can be had)
+and answers 503 with the reason when it fails. Neither needs the bearer token nor says anything
+secret.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
@@ -25,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from zoom_mcp.errors import ConfigError, ZoomMcpError
 from zoom_mcp.safety.approvals import Approvals
 from zoom_mcp.transport.security import HttpSecurity, SecurityMiddleware
 
@@ -56,6 +63,7 @@ def build_app(
     sandbox: bool = False,
     oauth: OAuthServer | None = None,
     extra_routes: Sequence[BaseRoute] = (),
+    ready: Callable[[], Awaitable[dict[str, str]]] | None = None,
 ) -> SecurityMiddleware:
     """The HTTP app; `extra_routes` are served beside MCP's (the webhook receiver, the sandbox's sign-in page)."""
     sse = SseServerTransport(MESSAGES_PATH, security_settings=_open_to_middleware())
@@ -66,8 +74,15 @@ def build_app(
         return Response()
 
     async def healthz(request: Request) -> Response:
-        # Readiness without touching Zoom: the process is up and serving.
+        # Liveness without touching Zoom or Redis: the process is up and serving.
         return JSONResponse({"status": "ok", "sandbox": sandbox, "stateless": options.stateless, "pid": os.getpid()})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            checks = await ready() if ready is not None else {}
+        except ZoomMcpError as exc:
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ready", **checks})
 
     app: Starlette = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
@@ -78,6 +93,7 @@ def build_app(
         max_request_body_size=security.max_body_bytes,
         custom_starlette_routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             Route(SSE_PATH, handle_sse, methods=["GET"]),
             Mount(MESSAGES_PATH, app=sse.handle_post_message),  # type: ignore[list-item]  # the SDK types these as Route; starlette takes any route
             *_approval_routes(approvals, options, oauth),
@@ -104,12 +120,36 @@ def _open_to_middleware() -> TransportSecuritySettings:
     return TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
+def bind(options: HttpOptions) -> socket.socket:
+    """The listening socket, bound before anything says it serves: a busy port is one clear line."""
+    family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((options.host, options.port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"port {options.port} on {options.host} is already in use: stop what listens there, or choose "
+                "another with --port (ZOOM_MCP_PORT)"
+            ) from None
+        raise ConfigError(f"cannot listen on {options.host}:{options.port}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 async def serve_http(
-    app: SecurityMiddleware, options: HttpOptions, started: Sequence[Callable[[], Awaitable[None]]] = ()
+    app: SecurityMiddleware,
+    options: HttpOptions,
+    started: Sequence[Callable[[], Awaitable[None]]] = (),
+    sock: socket.socket | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT, then drain: refuse new calls, let in-flight ones finish (bounded).
 
-    `started` run once the server listens (the sandbox registering its webhook endpoint)."""
+    `started` run once the server listens (the sandbox registering its webhook endpoint); `sock` is the
+    socket `bind` made (else uvicorn binds the options' host and port)."""
 
     class DrainingServer(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
@@ -149,5 +189,5 @@ async def serve_http(
         tg.start_soon(drain_then_stop)
         if started:
             tg.start_soon(once_listening)
-        await server.serve()
+        await server.serve(sockets=[sock] if sock is not None else None)
         tg.cancel_scope.cancel()

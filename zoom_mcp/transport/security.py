@@ -6,7 +6,13 @@
 - With a bearer token configured, every request must carry it (compared in constant time), except
   the approval pages (a passkey approves) and, with webhooks on, `POST /zoom/webhook` (Zoom signs it).
 - Request bodies are capped.
+- `/healthz` and `/readyz` answer without the token and whatever the `Host` (probes can send neither),
+  and say nothing secret.
 Error bodies are short JSON and never echo a header, a token or a secret.
+
+With an access log, each request gets one JSON line on stderr when it ends (method, path, status,
+duration, client address), and each refused authentication one more: never a header, a token, a body
+or a query string, and an approval page's path without its ID (the ID is the page's address).
 """
 
 from __future__ import annotations
@@ -15,10 +21,14 @@ import fnmatch
 import hmac
 import ipaddress
 import json
+import logging
 import re
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -52,6 +62,36 @@ class HttpSecurity:
 
 WEBHOOK_PATH = "/zoom/webhook"
 APPROVAL_PAGE = re.compile(r"/approvals/[A-Za-z0-9_-]{1,100}")  # exactly a page: no `..`, no deeper path
+PROBES = frozenset({"/healthz", "/readyz"})
+access = logging.getLogger("zoom_mcp.access")
+
+
+def access_log_to_stderr() -> None:
+    """The access log's lines go to stderr whatever ZOOM_MCP_LOG_LEVEL says (it is its own switch)."""
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+
+
+def _logged_path(path: str) -> str:
+    return "/approvals/{id}" if APPROVAL_PAGE.fullmatch(path) else path[:200]
+
+
+def _log(event: str, scope: Scope, **fields: Any) -> None:
+    if not access.isEnabledFor(logging.INFO):
+        return
+    client = scope.get("client")
+    line = {
+        "event": event,
+        "method": scope.get("method"),
+        "path": _logged_path(scope.get("path", "")),
+        **fields,
+        "client": client[0] if client else None,
+    }
+    access.info(json.dumps(line, separators=(",", ":")))
 
 
 class BodyTooLarge(Exception):
@@ -59,8 +99,9 @@ class BodyTooLarge(Exception):
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, settings: HttpSecurity) -> None:
+    def __init__(self, app: ASGIApp, settings: HttpSecurity, clock: Clock = SYSTEM_CLOCK) -> None:
         self.app = app
+        self._clock = clock
         self.settings = settings
         self._token = settings.token.encode() if settings.token else None
         # Graceful shutdown: POSTs carry the calls (their responses stay open until the result).
@@ -72,12 +113,36 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        began = self._clock.monotonic()
+        status = 0
+
+        async def logged_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._serve(scope, receive, logged_send, headers)
+        finally:
+            _log("http", scope, status=status, ms=round((self._clock.monotonic() - began) * 1000, 1))
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        path = scope["path"]
         # Approval pages: a browser cannot send the bearer token. Approving needs the person's passkey (the page
         # verifies the assertion); the single-use page ID, the CSRF token and the same-origin check are defence
         # in depth. Without the token a client can view a page it has the address of, or deny it.
         # Zoom's webhook deliveries: Zoom cannot send our token; the route verifies Zoom's signature instead.
-        problem = self._check(headers, bearer=not self._exempt(scope))
+        # Probes (/healthz, /readyz) can send neither a token nor the right Host, and say nothing secret.
+        probe = path in PROBES
+        problem = self._check(headers, bearer=not (probe or self._exempt(scope)), check_host=not probe)
         if problem is not None:
+            if problem[0] == 401:
+                _log(
+                    "auth_failed",
+                    scope,
+                    reason="missing bearer token" if not headers.get("authorization") else ("wrong bearer token"),
+                )
             await _deny(send, *problem)
             return
         length = headers.get("content-length")
@@ -132,15 +197,21 @@ class SecurityMiddleware:
             return True
         return APPROVAL_PAGE.fullmatch(path) is not None
 
-    def _check(self, headers: dict[str, str], bearer: bool = True) -> tuple[int, str, dict[str, str]] | None:
+    def _check(
+        self, headers: dict[str, str], bearer: bool = True, check_host: bool = True
+    ) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")
         if origin is not None and not any(fnmatch.fnmatchcase(origin, p) for p in self.settings.allowed_origins):
             return 403, "origin not allowed (add it with --allowed-origins)", {}
-        if self.settings.check_host:
+        if self.settings.check_host and check_host:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1 : host.find("]")]
             if not is_loopback(name) and name.lower() not in self.settings.allowed_hosts:
-                return 403, "host not allowed: this server only answers to loopback names", {}
+                return (
+                    403,
+                    "host not allowed: this server answers to loopback names (add others with --allowed-hosts)",
+                    {},
+                )
         if self._token is not None and bearer:
             auth = headers.get("authorization", "")
             given = auth[7:].encode() if auth[:7].lower() == "bearer " else b""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -51,24 +51,30 @@ def check_bind(settings: Settings) -> None:
 
 def serve(settings: Settings) -> int:
     check_bind(settings)
-    if settings.sandbox:
-        print(SANDBOX_BANNER, file=sys.stderr)
-    anyio.run(serve_stdio if settings.transport == "stdio" else serve_http, settings)
+    try:
+        if settings.sandbox:
+            print(SANDBOX_BANNER, file=sys.stderr)
+        anyio.run(serve_stdio if settings.transport == "stdio" else serve_http, settings)
+    except KeyboardInterrupt:  # Ctrl-C, whenever it comes: the server has stopped; no traceback
+        return 130
     return 0
 
 
 async def serve_stdio(settings: Settings) -> None:
     from mcp.server.stdio import stdio_server  # late: only the transport that runs is imported
 
+    from zoom_mcp.transport.stdio import ThreadedStdin
+
     async with assemble(settings) as app:
+        stdin: Any = ThreadedStdin()  # Ctrl-C stops the server even while it waits for a line
         if app.approvals is None:
-            async with stdio_server() as (read, write):
+            async with stdio_server(stdin=stdin) as (read, write):
                 await app.server.run(read, write, app.server.create_initialization_options())
             return
         from zoom_mcp.transport.approval_server import approval_server  # late: uvicorn, for --confirm human only
 
         # Nothing about the pages is printed: their address reaches the person in the tool result or the client.
-        async with approval_server(app.approvals), stdio_server() as (read, write):
+        async with approval_server(app.approvals), stdio_server(stdin=stdin) as (read, write):
             await app.server.run(read, write, app.server.create_initialization_options())
 
 
@@ -94,6 +100,7 @@ def http_app_of(app: App, options: HttpOptions, security: HttpSecurity) -> Secur
         sandbox=app.settings.sandbox,
         oauth=app.oauth,
         extra_routes=extra,
+        ready=app.ready,
     )
 
 
@@ -118,11 +125,12 @@ def http_options(settings: Settings) -> tuple[HttpOptions, HttpSecurity]:
     options = HttpOptions(settings.host, settings.port, settings.stateless, settings.session_idle_timeout)
     public = urlsplit(settings.public_url) if settings.public_url else None
     public_origin = (f"{public.scheme}://{public.netloc}",) if public else ()
+    hosts = tuple(h.lower() for h in settings.allowed_hosts)
     security = HttpSecurity(
         token=settings.auth_token,
         allowed_origins=DEFAULT_ORIGINS + settings.allowed_origins + public_origin,
-        check_host=is_loopback(settings.host) or public is not None,
-        allowed_hosts=(public.hostname or "",) if public else (),
+        check_host=is_loopback(settings.host) or public is not None or bool(hosts),
+        allowed_hosts=((public.hostname or "",) if public else ()) + hosts,
         max_body_bytes=settings.max_body_bytes,
         webhook=settings.webhooks,
     )
@@ -130,18 +138,28 @@ def http_options(settings: Settings) -> tuple[HttpOptions, HttpSecurity]:
 
 
 async def serve_http(settings: Settings) -> None:
-    from zoom_mcp.transport.http import serve_http  # late: only the transport that runs is imported (uvicorn)
+    # late: only the transport that runs is imported (uvicorn)
+    from zoom_mcp.transport.http import bind, serve_http
+    from zoom_mcp.transport.security import access_log_to_stderr
 
     options, security = http_options(settings)
-    async with assemble(settings) as app:
-        http_app = http_app_of(app, options, security)
-        where = signin.base_url(settings) if settings.oauth else f"http://{settings.host}:{settings.port}"
-        path = "/sse" if settings.transport == "sse" else "/mcp"
-        print(
-            f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz"
-            + (", Zoom webhooks at /zoom/webhook" if app.webhooks is not None else "")
-            + ")"
-            + (" - stateless" if settings.stateless else ""),
-            file=sys.stderr,
-        )
-        await serve_http(http_app, options, app.started or ())
+    if settings.access_log:
+        access_log_to_stderr()
+    sock = bind(options)  # before anything starts: a busy port is one line, not a traceback
+    try:
+        async with assemble(settings) as app:
+            http_app = http_app_of(app, options, security)
+            port = sock.getsockname()[1]
+            where = signin.base_url(settings) if settings.oauth else f"http://{settings.host}:{port}"
+            path = "/sse" if settings.transport == "sse" else "/mcp"
+            print(
+                f"zoom-mcp: serving MCP at {where}{path} (streamable HTTP at /mcp, SSE at /sse, health at /healthz, "
+                "readiness at /readyz"
+                + (", Zoom webhooks at /zoom/webhook" if app.webhooks is not None else "")
+                + ")"
+                + (" - stateless" if settings.stateless else ""),
+                file=sys.stderr,
+            )
+            await serve_http(http_app, options, app.started or (), sock)
+    finally:
+        sock.close()

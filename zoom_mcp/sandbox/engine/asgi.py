@@ -65,6 +65,10 @@ class SandboxApp:
             await downloads.storage(self.sandbox, send, query, raw_path.rsplit("/", 1)[-1])
         elif raw_path.startswith("/v2/"):
             await self._api(receive, send, method, raw_path, headers, query, body)
+        elif raw_path == "/_sandbox/requests" and method == "GET":
+            # The sandbox's own log, for tests and benchmarks that run it as a separate process.
+            log = {"requests": [r.summary() for r in self.sandbox.requests], "in_flight": self.sandbox.in_flight}
+            await respond(send, 200, log)
         else:
             await respond(send, 404, {"code": 404, "message": "Not found."})
         webhooks = self.sandbox.webhooks
@@ -94,11 +98,13 @@ class SandboxApp:
         except ValueError:
             parsed = None
         fault = sandbox.faults.pick(op.name if op else None, method)
+        arrived = sandbox.clock.time()
 
         def record(status: int) -> None:
-            name = op.name if op else None
+            name, label = (op.name, op.rate_limit) if op else (None, "")
+            kind = fault.fault if fault else None
             sandbox.requests.append(
-                RecordedRequest(method, raw_path, params, query, parsed, name, status, fault.fault if fault else None)
+                RecordedRequest(method, raw_path, params, query, parsed, name, status, kind, at=arrived, label=label)
             )
 
         if fault is not None and fault.fault == "refuse":

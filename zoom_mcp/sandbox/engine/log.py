@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -19,3 +19,16 @@ class RecordedRequest:
     status: int  # what the sandbox answered; 0 when it answered nothing (dropped or abandoned)
     fault: str | None = None
     credential: str | None = None  # downloads: "download_token" (a webhook's) or "token" (the app's)
+    at: float = field(default=0.0, compare=False)  # when it arrived, on the sandbox's clock (`time()`)
+    label: str = field(default="", compare=False)  # the operation's rate-limit label (LIGHT, MEDIUM, HEAVY, ...)
+
+    def summary(self) -> dict[str, Any]:
+        """What `GET /_sandbox/requests` shows of it (no bodies)."""
+        return {
+            "at": self.at,
+            "method": self.method,
+            "operation": self.operation,
+            "label": self.label,
+            "status": self.status,
+            "fault": self.fault,
+        }
