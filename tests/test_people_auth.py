@@ -166,3 +166,47 @@ async def test_a_sign_in_zoom_no_longer_refreshes_says_how_to_sign_in_again() ->
         assert op is not None
         with acting_as(sam), pytest.raises(ZoomAuthError, match="connect again to sign in"):
             await client.call(op, {"userId": "me"})
+
+
+async def test_replicas_share_a_persons_token_and_refresh_it_once_with_the_latest_refresh_token() -> None:
+    """Two replicas on one Redis: a person's token is refreshed by one of them, and the other, whose own
+    refresh token is by then used (Zoom refuses a used one), refreshes later with the rotated one."""
+    from tests.conftest import sandbox_settings
+    from zoom_mcp.app.assemble import build_client
+
+    clock = FixedClock("2026-06-17T15:04:05Z")
+    sandbox = Sandbox(clock=clock)
+    op = CATALOG.get("list_user_meetings")
+    assert op is not None
+    with running_redis() as url:
+        shared = SharedRedis(url)
+        sealer = Sealer.ephemeral(clock=clock)
+        grants = GrantStore(Records(RedisStore(shared, clock=clock, prefix=SIGNIN_PREFIX), sealer, clock=clock))
+
+        settings = sandbox_settings({"ZOOM_MCP_REDIS_URL": url, "ZOOM_MCP_SECRET": "replica-test-secret"})
+
+        def replica() -> ZoomClient:  # as the composition root builds each replica's client
+            return build_client(settings, clock, sandbox=sandbox, people=grants, shared=shared)
+
+        a, b = replica(), replica()
+        async with a, b:
+            sam = await sign_in(a, sandbox, SAM_ID)
+            sandbox.reset_log()
+
+            async def calls() -> None:
+                with acting_as(sam):
+                    async with anyio.create_task_group() as group:
+                        for i in range(10):
+                            group.start_soon(lambda c=(a, b)[i % 2]: c.call(op, {"userId": "me"}))
+
+            await calls()
+            assert sandbox.token_requests == 0  # b uses the token of a's sign-in
+            sandbox.expire_tokens()  # both replicas' cached token now gets 401
+            await calls()
+            assert sandbox.token_requests == 1  # one refresh for the person across both replicas
+            sandbox.expire_tokens()
+            with acting_as(sam):  # b never refreshed: its own refresh token was spent by a's refresh
+                await b.call(op, {"userId": "me"})
+                await a.call(op, {"userId": "me"})
+            assert sandbox.token_requests == 2
+        await shared.aclose()

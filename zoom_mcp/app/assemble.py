@@ -29,7 +29,7 @@ from zoom_mcp.app.settings import Settings
 from zoom_mcp.client import BearerAuth, ServerToServerOAuth, UserOAuth, ZoomClient
 from zoom_mcp.client.download import AllowList, DownloadLimits
 from zoom_mcp.client.pacing import Limits, Pacer, Pacing
-from zoom_mcp.client.people import GrantStore
+from zoom_mcp.client.people import GrantStore, PeopleAuth
 from zoom_mcp.client.retry import RetryPolicy
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from zoom_mcp.errors import ConfigError, ZoomCallError
@@ -170,6 +170,11 @@ def build_client(
         pacer = RedisPacer(shared, limits, account, clock=clock)
         if isinstance(auth, ServerToServerOAuth):
             auth.shared = RedisTokens(shared, sealer, f"{auth.account_id}:{auth.client_id}:{token_url}", clock=clock)
+        elif isinstance(auth, PeopleAuth):
+            people_auth = auth
+            auth.shared_tokens = lambda person: RedisTokens(
+                shared, sealer, f"{person}:{people_auth.client_id}:{token_url}", clock=clock, kind="person"
+            )
     return ZoomClient(
         base,
         auth,

@@ -144,6 +144,7 @@ class _TokenFlow(httpx2.Auth):
                     async with self._refreshing():  # replicas: one refreshes, the others then find its token
                         token = await self._fresh_shared()
                         if token is None:
+                            await self._before_refresh()
                             token = await self._store((yield self._token_request()))
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
@@ -156,7 +157,10 @@ class _TokenFlow(httpx2.Auth):
                 if self.shared is not None:
                     await self.shared.discard(stale)
                 async with self._refreshing():
-                    token = await self._fresh_shared(stale) or await self._store((yield self._token_request()))
+                    token = await self._fresh_shared(stale)
+                    if token is None:
+                        await self._before_refresh()
+                        token = await self._store((yield self._token_request()))
             else:
                 token = self._token
         request.headers["Authorization"] = f"Bearer {token.value}"
@@ -177,13 +181,18 @@ class _TokenFlow(httpx2.Auth):
                 token = await self._fresh_shared()
                 if token is not None:
                     return token
+                await self._before_refresh()
                 return await self._store(await http.send(self._token_request(), auth=None))
 
     async def refresh(self, http: httpx2.AsyncClient) -> Token:
         """Fetch a new token now (the doctor uses it to read the granted scopes)."""
         async with self._lock, self._refreshing():
+            await self._before_refresh()
             # auth=None: the token request carries its own Basic credentials, not this flow.
             return await self._store(await http.send(self._token_request(), auth=None))
+
+    async def _before_refresh(self) -> None:
+        """Called while holding the refresh locks, just before a token request: nothing by default."""
 
     def _token_request(self) -> httpx2.Request:
         self.token_requests += 1

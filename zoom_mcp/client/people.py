@@ -8,16 +8,16 @@ refresh token once it has been used, so every MCP client of one person shares th
 are single-flight per person (one `UserOAuth` flow per person, created under that person's lock), and
 each rotated refresh token is stored before the new access token is used.
 
-The single flight is per process (an `anyio.Lock` per person). Replicas sharing one store need it across
-processes too: a lease taken with the store's `add` (SET NX PX on Redis) around the refresh, and the
-grant re-read from the store after taking it, since another replica may have rotated it meanwhile.
+Replicas sharing one Redis (`shared_tokens`) share each person's access token too, and refresh it one
+replica at a time under that person's Redis lock; whoever holds it re-reads the grant from the store
+first, since another replica may have rotated the refresh token meanwhile (Zoom refuses a used one).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import anyio
 import httpx2
 
-from zoom_mcp.client.auth import Token, UserOAuth
+from zoom_mcp.client.auth import SharedTokens, Token, UserOAuth
 from zoom_mcp.clock import SYSTEM_CLOCK, Clock
 from zoom_mcp.errors import LoginError, ZoomAuthError
 
@@ -111,6 +111,14 @@ class GrantStore:
 class PersonOAuth(UserOAuth):
     """One person's refresh flow; its refusal says how that person signs in again."""
 
+    latest: Callable[[], Awaitable[str | None]] | None = None  # the stored refresh token, read before refreshing
+
+    async def _before_refresh(self) -> None:
+        if self.latest is not None:
+            stored = await self.latest()
+            if stored:
+                self._refresh_token = stored  # another replica (or a new sign-in) may have rotated it
+
     def _refused(self, status: str) -> str:
         return f"Zoom refused to refresh your sign-in ({status}): it may have been revoked. To fix it, {SIGN_IN_AGAIN}."
 
@@ -137,6 +145,8 @@ class PeopleAuth(httpx2.Auth):
         self._flows: dict[str, PersonOAuth] = {}
         self._scopes: dict[str, frozenset[str]] = {}
         self._locks: dict[str, anyio.Lock] = {}
+        # Replicas: one shared access token and refresh lock per person (`shared.RedisTokens`), if set.
+        self.shared_tokens: Callable[[str], SharedTokens] | None = None
 
     # --- per request -------------------------------------------------------------------------------------
 
@@ -200,7 +210,15 @@ class PeopleAuth(httpx2.Auth):
         async def keep(refresh_token: str) -> None:
             await self.grants.save(ZoomGrant(grant.person, grant.email, refresh_token, grant.scopes))
 
-        return PersonOAuth(self.client_id, self._secret, grant.refresh_token, self.token_url, keep, clock=self._clock)
+        async def latest() -> str | None:
+            stored = await self.grants.load(grant.person)
+            return stored.refresh_token if stored is not None else None
+
+        flow = PersonOAuth(self.client_id, self._secret, grant.refresh_token, self.token_url, keep, clock=self._clock)
+        flow.latest = latest
+        if self.shared_tokens is not None:
+            flow.shared = self.shared_tokens(grant.person)
+        return flow
 
     # --- signing in --------------------------------------------------------------------------------------
 
@@ -238,7 +256,10 @@ class PeopleAuth(httpx2.Auth):
         async with self._lock(grant.person):
             await self.grants.save(grant)  # replaces the person's earlier grant, which Zoom has just revoked
             flow = self._new_flow(grant)
-            flow.prime(access, float(str(data.get("expires_in", 3600))), scopes)
+            lifetime = float(str(data.get("expires_in", 3600)))
+            flow.prime(access, lifetime, scopes)
+            if flow.shared is not None and flow.token is not None:  # replicas: the sign-in's token is theirs too
+                await flow.shared.save(flow.token, self._clock.time() + lifetime)
             self._flows[grant.person] = flow
             self._scopes[grant.person] = frozenset(scopes)
         return Person(grant.person, grant.email, frozenset(scopes))

@@ -366,8 +366,9 @@ class RedisPacer:
 
 
 class RedisTokens:
-    """One Server-to-Server access token for every replica, sealed, expiring with the token; a lock with a
-    deadline so that one replica fetches a new one while the others wait for it."""
+    """One access token for every replica (the Server-to-Server app's, or with `kind="person"` one
+    person's), sealed, expiring with the token; a lock with a deadline so that one replica fetches a new
+    one while the others wait for it."""
 
     def __init__(
         self,
@@ -378,13 +379,14 @@ class RedisTokens:
         clock: Clock = SYSTEM_CLOCK,
         lock_deadline: float = 10.0,
         wait: float = 12.0,
+        kind: str = "s2s",
     ) -> None:
         self.redis = redis
         self._sealer = sealer
         self._clock = clock
-        name = digest(f"s2s:{identity}")
-        self._key = f"{PREFIX}s2s-token:{name}"
-        self._lock_key = f"{PREFIX}s2s-lock:{name}"
+        name = digest(f"{kind}:{identity}")  # a hash: the key names no account or person
+        self._key = f"{PREFIX}{kind}-token:{name}"
+        self._lock_key = f"{PREFIX}{kind}-lock:{name}"
         self._deadline = lock_deadline
         self._wait = wait
 
