@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import logging
 from datetime import timedelta
 from typing import Any
@@ -239,6 +240,27 @@ async def test_the_sandbox_fault_mode_is_refused_where_it_should_be(sandbox: San
         assert made[3].answer == {"status": "duplicate"} and app.webhooks.counts.applied == 2
         found = await search(mcp, "quokka")
         assert len({h["meeting_uuid"] for h in found["hits"]}) == 1  # indexed once
+
+
+async def test_the_fault_modes_duplicate_is_signed_anew_even_when_the_clock_ticks_meanwhile(
+    sandbox: Sandbox, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reading of the sender's clock a second later than the last: the duplicate must still differ from the
+    first delivery (it once re-read the clock and, a second on, signed the very same request: a replay, 409)."""
+    async with webhooked(sandbox, clock, faults=("duplicate",)) as (app, _):
+        assert app.webhooks is not None and sandbox.webhooks is not None
+        assert await sandbox.webhooks.validate()
+        sandbox.finish_meeting("Quokka sync", said=QUOKKA, transcript=False)
+        ticks = itertools.count()
+
+        class Ticking:  # the sandbox's own readings only; the server keeps the pinned clock
+            def time(self) -> float:
+                return clock.time() + next(ticks)
+
+        monkeypatch.setattr(sandbox, "clock", Ticking())
+        made = await sandbox.webhooks.flush()
+        assert [(d.kind, d.status) for d in made] == [("event", 200), ("duplicate", 200)]
+        assert made[1].answer == {"status": "duplicate"}
 
 
 async def test_the_endpoint_validation_is_answered_only_when_signed(sandbox: Sandbox, clock: FixedClock) -> None:

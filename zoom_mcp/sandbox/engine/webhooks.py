@@ -113,12 +113,15 @@ class WebhookSender:
                 if "bad_signature" in self.faults:
                     wrong = self.sign(body, self._stamp(), secret=b"not-" + self._secret)
                     made.append(await self._post(client, name, "bad_signature", body, wrong))
-                headers = self.sign(body, self._stamp())
+                stamp = self._stamp()
+                headers = self.sign(body, stamp)
                 made.append(await self._post(client, name, "event", body, headers))
                 if "replay" in self.faults:
                     made.append(await self._post(client, name, "replay", body, headers))
                 if "duplicate" in self.faults:
-                    again = self.sign(body, str(int(self._stamp()) - 1))
+                    # a second earlier than the first delivery's stamp, never equal to it (a fresh reading
+                    # of the clock may have ticked over, and would sign the very same request again)
+                    again = self.sign(body, str(int(stamp) - 1))
                     made.append(await self._post(client, name, "duplicate", body, again))
         return made
 
