@@ -255,3 +255,62 @@ def test_an_index_of_the_second_version_gets_its_files_indexed_whole(tmp_path: P
     assert {h.uuid for h in hits} == {"u1", "u2"} and "**price**" in index.search("price", ["u1"], 1)[0].snippet
     assert index._db.execute("PRAGMA user_version").fetchone()[0] == index_module.VERSION
     index.close()
+
+
+def test_what_a_search_keeps_between_searches_follows_every_change(tmp_path: Path) -> None:
+    """The meetings of a range, the unread files of a scope and the term counts are kept while the index is
+    unchanged: a write here, a write by another process on the same file, or another scope is seen at once."""
+    path = tmp_path / "index.sqlite3"
+    index = seeded(TranscriptIndex(path))
+    assert [m.uuid for m in index.meetings_between("h", "2026-10-01", "2026-10-31")] == ["u2", "u1"]
+    assert index.unread(["u1", "u2"]) == []
+    assert [h.uuid for h in index.search("customers", ["u1", "u2"], 10)] == ["u1"]
+
+    # here: a meeting and its (unread) transcript arrive
+    index.add_meeting("u3", 3, "Renewals", "2026-10-03T09:00:00Z", 20, "h", files=[], transcript_file="f3")
+    assert [m.uuid for m in index.meetings_between("h", "2026-10-01", "2026-10-31")] == ["u3", "u2", "u1"]
+    assert index.unread(["u1", "u2", "u3"]) == [("u3", "transcript", "f3")]
+    assert index.unread(["u1", "u2"]) == []  # another scope: its own answer
+    assert index.unread(["u1", "u2", "u3"]) == [("u3", "transcript", "f3")]  # and back
+
+    # another process on the same file: reads it, then indexes more of what customers said
+    other = TranscriptIndex(path)
+    other.add_file("f3", "u3", "transcript", [Passage("Kim Lee", 1.0, 2.0, "Customers asked for customers' renewals.")])
+    other.add_meeting("u4", 4, "Later", "2026-10-04T09:00:00Z", 20, "h")
+    other.close()
+    assert [m.uuid for m in index.meetings_between("h", "2026-10-01", "2026-10-31")] == ["u4", "u3", "u2", "u1"]
+    assert index.unread(["u1", "u2", "u3"]) == []
+    hits = index.search("customers", ["u1", "u2", "u3"], 10)
+    assert [h.uuid for h in hits] == ["u3", "u1"]  # u3 ranks first: twice in a shorter passage
+    # the count of passages holding "customers" (its IDF) went from 1 to 2: the score moved with it
+    assert hits[1].rank != rank_of_the_best(seeded(TranscriptIndex()), "customers", "u1")
+
+
+def rank_of_the_best(index: TranscriptIndex, query: str, uuid: str) -> float:
+    return index.search(query, [uuid], 1)[0].rank
+
+
+def test_a_search_holds_no_lock_on_the_index_file_and_new_words_keep_what_it_kept(tmp_path: Path) -> None:
+    """Stemming a question's new words writes a scratch table: that write is committed at once (it once left a
+    transaction open, and its read lock kept every other process from writing the file: 'database is locked'),
+    and it is no change to the index (it once emptied the kept meetings of a range at each new word)."""
+    path = tmp_path / "index.sqlite3"
+    index = seeded(TranscriptIndex(path))
+    assert index.meetings_between("h", "2026-10-01", "2026-10-31")
+    statements: list[str] = []
+    index._db.set_trace_callback(statements.append)
+    assert index.search("customers discount", ["u1", "u2"], 10)  # words never stemmed before
+    assert not index._db.in_transaction
+    other = sqlite3.connect(path, timeout=0.2)  # another process: the server's `zoom-mcp index`, or a second server
+    with other:
+        other.execute("INSERT INTO hosts VALUES ('someone', 'h2')")
+    other.close()
+    index.search("renewals", ["u1", "u2"], 10)
+    statements.clear()
+    assert [m.uuid for m in index.meetings_between("h", "2026-10-01", "2026-10-31")] == ["u2", "u1"]
+    # the other process's write was a change: the range is read again, once
+    assert sum("FROM meetings" in s for s in statements) == 1
+    statements.clear()
+    assert index.search("dollars", ["u1", "u2"], 10)  # a new word, and nothing else changed
+    index.meetings_between("h", "2026-10-01", "2026-10-31")
+    assert not any("FROM meetings" in s for s in statements)

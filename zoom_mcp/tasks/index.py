@@ -20,6 +20,7 @@ fewer passages than that budget (any index of a few months), the ranking is exac
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import math
@@ -28,7 +29,8 @@ import re
 import sqlite3
 import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -74,6 +76,7 @@ K1, B = 1.2, 0.75  # FTS5's bm25() constants
 CANDIDATE_PASSAGES = 10_000  # passages of the best-matching files that a search ranks one by one
 CANDIDATE_FILES = 200  # the most files a search ranks passage by passage (CANDIDATE_PASSAGES stops it first)
 TOPICS = 20  # meetings whose topic matches that a search names
+CACHE_KIB = 16 * 1024  # the most page cache an index on disk keeps in memory (an index in memory is all cache)
 
 # Words that carry no meaning in a question about a meeting; matching them would rank noise.
 _STOP = """a an and are about as at be by did do does for from had has have he her his how i in is it its last me my
@@ -155,12 +158,25 @@ class TranscriptIndex:
         if self.path is not None:
             _owner_only(self.path)
         self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", check_same_thread=False)
+        if self.path is not None:
+            # SQLite's default page cache is 2 MB; a search of a year touches a few MB of passages and their sizes,
+            # which would otherwise be read back from the OS on every search (measured: about 6% of a warm search).
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._db.executescript(SCHEMA)
         self._migrate()
+        # The meetings a search is about, as a keyed table its queries join (see `_scope`); `_own_changes` counts
+        # the writes to temp tables (see `_scratch`).
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS scope (uuid TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._scoped: tuple[str, ...] | None = None
+        self._own_changes = 0
         self._stems: dict[str, str] = {}  # word -> its porter stem (see `_stem`)
-        self._scoped: tuple[tuple[str, ...], str] | None = None  # the last meetings given, as JSON (see `_scope`)
-        self._held: dict[str, int] = {}  # FTS5 phrase -> passages holding it, while the index is unchanged
-        self._held_as_of: tuple[int, int] = (-1, -1)  # (this connection's changes, PRAGMA data_version)
+        # Kept while the index is unchanged (see `_unchanged`): FTS5 phrase -> passages holding it, the meetings
+        # of a host's date range and the files of the scope not read yet (a warm search of a year would read the
+        # same thousands of rows each time).
+        self._held: dict[str, int] = {}
+        self._between: dict[tuple[str, str, str], list[MeetingRow]] = {}
+        self._unread: list[tuple[str, str, str]] | None = None  # of the meetings in `temp.scope`
+        self._as_of: tuple[int, int] = (-1, -1)
 
     def _migrate(self) -> None:
         """Bring an index written by an earlier version up to this schema (its text stays)."""
@@ -259,35 +275,43 @@ class TranscriptIndex:
 
     def meetings_between(self, host_id: str, first: str, last: str) -> list[MeetingRow]:
         """The host's meetings that started on the days first..last (inclusive, UTC), newest first."""
-        rows = self._db.execute(
-            f"""SELECT {BASE}, transcript_file, chat_file FROM meetings
-            WHERE host_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time DESC""",
-            (host_id, first, _after(last)),
-        ).fetchall()
-        return list(map(MeetingRow._make, rows))
+        key = (host_id, first, last)
+        known = self._unchanged()._between.get(key)
+        if known is None:
+            rows = self._db.execute(
+                f"""SELECT {BASE}, transcript_file, chat_file FROM meetings
+                WHERE host_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time DESC""",
+                (host_id, first, _after(last)),
+            ).fetchall()
+            known = self._between[key] = list(map(MeetingRow._make, rows))
+        return list(known)
 
     def rows(self, uuids: Sequence[str]) -> list[MeetingRow]:
         """These meetings as the index knows them, newest first (unknown ones are left out)."""
+        self._scope(uuids)
         rows = self._db.execute(
             f"""SELECT {BASE}, transcript_file, chat_file FROM meetings
-            WHERE uuid IN (SELECT value FROM json_each(?)) ORDER BY start_time DESC""",
-            (self._scope(uuids),),
+            WHERE uuid IN temp.scope ORDER BY start_time DESC"""
         ).fetchall()
         return list(map(MeetingRow._make, rows))
 
     def unread(self, uuids: Sequence[str]) -> list[tuple[str, str, str]]:
         """(uuid, kind, file ID) of the transcripts and chats of these meetings not indexed yet, newest first."""
-        return self._db.execute(
-            """SELECT uuid, kind, file_id FROM (
-                SELECT m.uuid, 'transcript' AS kind, m.transcript_file AS file_id, m.start_time FROM meetings m
-                LEFT JOIN files f ON f.file_id = m.transcript_file
-                WHERE m.transcript_file IS NOT NULL AND f.file_id IS NULL
-                UNION ALL SELECT m.uuid, 'chat', m.chat_file, m.start_time FROM meetings m
-                LEFT JOIN files f ON f.file_id = m.chat_file WHERE m.chat_file IS NOT NULL AND f.file_id IS NULL
-            ) WHERE uuid IN (SELECT value FROM json_each(?))
-            ORDER BY start_time DESC""",
-            (self._scope(uuids),),
-        ).fetchall()
+        self._scope(uuids)
+        found = self._unchanged()._unread
+        if found is None:
+            found = self._unread = self._db.execute(
+                """SELECT uuid, kind, file_id FROM (
+                    SELECT m.uuid, 'transcript' AS kind, m.transcript_file AS file_id, m.start_time
+                    FROM temp.scope s JOIN meetings m ON m.uuid = s.uuid
+                    WHERE m.transcript_file IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM files WHERE file_id = m.transcript_file)
+                    UNION ALL SELECT m.uuid, 'chat', m.chat_file, m.start_time
+                    FROM temp.scope s JOIN meetings m ON m.uuid = s.uuid
+                    WHERE m.chat_file IS NOT NULL AND NOT EXISTS (SELECT 1 FROM files WHERE file_id = m.chat_file)
+                ) ORDER BY start_time DESC"""
+            ).fetchall()
+        return list(found)
 
     def forget_meeting(self, uuid: str) -> bool:
         """Remove a meeting and everything said in it; True when it was there."""
@@ -480,11 +504,12 @@ class TranscriptIndex:
     def _candidate_files(self, match: str, uuids: Sequence[str], limit: int) -> list[tuple[int, int]]:
         """(first, last turn) of the files to rank passage by passage: the best-matching files of these meetings
         (BM25 over each file whole) until CANDIDATE_PASSAGES, and at least `limit` files."""
+        self._scope(uuids)
         rows = self._db.execute(
             """SELECT f.first_turn, f.last_turn FROM documents JOIN files f ON f.first_turn = documents.rowid
-            WHERE documents MATCH ? AND f.uuid IN (SELECT value FROM json_each(?))
+            WHERE documents MATCH ? AND f.uuid IN temp.scope
             ORDER BY bm25(documents, ?, ?) LIMIT ?""",
-            (match, self._scope(uuids), *WEIGHTS, max(limit, CANDIDATE_FILES)),
+            (match, *WEIGHTS, max(limit, CANDIDATE_FILES)),
         ).fetchall()
         chosen: list[tuple[int, int]] = []
         total = 0
@@ -509,14 +534,30 @@ class TranscriptIndex:
             return {}
         avgdl = tokens / rows
         spans = json.dumps(ranges)
-        idfs: list[float] = []
-        bounds: dict[int, list[tuple[int, float, float]]] = {}  # rowid -> (term, least, most weighted count)
-        sizes: dict[int, bytes] = {}  # rowid -> FTS5's docsize record: the passage's tokens per column
-        for n, term in enumerate(terms):
+        holding = [self._holding(spans, term) for term in terms]
+        texts = self._texts(sorted(set().union(*holding)))  # rowid -> (text, speaker, docsize), each read once
+        if not texts:
+            return {}
+        norms = {rowid: K1 * (1 - B + B * _tokens(size) / avgdl) for rowid, (_, _, size) in texts.items()}
+        gain = []
+        for term in terms:
             held = self._holders(term)
-            idfs.append(max(math.log((rows - held + 0.5) / (held + 0.5)), 1e-6))
-            for rowid, in_text, in_speaker, size in self._holding(spans, term):
-                sizes[rowid] = size
+            gain.append(max(math.log((rows - held + 0.5) / (held + 0.5)), 1e-6) * (K1 + 1))
+        least: dict[int, float] = dict.fromkeys(texts, 0.0)  # the score if each term is there the least it can be
+        most = least.copy()  # ... and the most
+        bounded: set[int] = set()  # the passages where some term's count lies between bounds
+        for n, (term, passages) in enumerate(zip(terms, holding, strict=True)):
+            start, g = self._start(term), gain[n]
+            for rowid in passages:
+                if rowid not in texts:
+                    continue  # no turn behind the full-text row (an index damaged outside this program)
+                text, speaker, _ = texts[rowid]
+                # At most how often each column holds the term: how often it holds the start of the term's words
+                # (every word FTS5 matches to it starts so, so 0 means not there), or a thousand when that cannot
+                # bound it (the column is not ASCII: SQLite's lower() folds only ASCII). Written out: this loop
+                # runs for every passage and term, thousands of times a search.
+                in_text = text.count(start) if start and text.isascii() else 1000
+                in_speaker = speaker.count(start) if start and speaker.isascii() else 1000
                 if not in_text and not in_speaker:  # the word's start is not where FTS5 found it: count it there
                     in_text = in_speaker = 1000
                 if in_text and in_speaker:  # in one column or both, at least once
@@ -525,66 +566,85 @@ class TranscriptIndex:
                     low, high = WEIGHTS[0], WEIGHTS[0] * in_text
                 else:
                     low, high = WEIGHTS[1], WEIGHTS[1] * in_speaker
-                bounds.setdefault(rowid, []).append((n, low, high))
-        if not bounds:
-            return {}
-        norms = {rowid: K1 * (1 - B + B * _tokens(sizes[rowid]) / avgdl) for rowid in bounds}
-        gain = [idf * (K1 + 1) for idf in idfs]
-
-        least = {
-            rowid: sum(gain[n] * lo / (lo + norms[rowid]) for n, lo, _ in parts) for rowid, parts in bounds.items()
-        }
-        floor = sorted(least.values(), reverse=True)[min(limit, len(least)) - 1]
-        scores: dict[int, float] = {}
-        unsure: list[int] = []
-        for rowid, parts in bounds.items():
-            if all(lo == hi for _, lo, hi in parts):
-                scores[rowid] = least[rowid]
-            elif sum(gain[n] * hi / (hi + norms[rowid]) for n, _, hi in parts) >= floor:
-                unsure.append(rowid)
+                norm = norms[rowid]
+                least[rowid] += g * low / (low + norm)
+                if low == high:
+                    most[rowid] += g * low / (low + norm)
+                else:
+                    most[rowid] += g * high / (high + norm)
+                    bounded.add(rowid)
+        floor = heapq.nlargest(limit, least.values())[-1]
+        scores = {rowid: score for rowid, score in least.items() if rowid not in bounded}
+        unsure = [rowid for rowid in bounded if most[rowid] >= floor]
         if unsure:
             counted = [self._frequencies(term, unsure) for term in terms]
             for rowid in unsure:
                 norm = norms[rowid]
                 scores[rowid] = sum(
-                    gain[n] * f / (f + norm) for n, _, _ in bounds[rowid] if (f := counted[n].get(rowid, 0.0)) > 0
+                    g * f / (f + norm) for g, counts in zip(gain, counted, strict=True) if (f := counts.get(rowid, 0.0))
                 )
         return {rowid: score for rowid, score in scores.items() if score >= floor}
 
-    def _holding(self, spans: str, term: str) -> list[tuple[int, int, int, bytes]]:
-        """(rowid, most in text, most in speaker, FTS5's docsize record) of the passages in these spans holding
-        `term`. The most is how often each
-        column holds the start of the term's first word (every word FTS5 matches to it starts so, so 0 means
-        not there), or a thousand when that cannot bound it (the column is not ASCII: SQLite's lower() folds
-        only ASCII)."""
+    def _holding(self, spans: str, term: str) -> list[int]:
+        """The passages in these spans (JSON [[first, last], ...] of rowids) that hold `term`, as FTS5 matches."""
+        rows = self._db.execute(
+            """SELECT passages.rowid FROM json_each(?) AS span CROSS JOIN passages
+              ON passages.rowid BETWEEN json_extract(span.value, '$[0]') AND json_extract(span.value, '$[1]')
+            WHERE passages MATCH ?""",
+            (spans, term),
+        )
+        return [rowid for (rowid,) in rows]
+
+    def _texts(self, rowids: list[int]) -> dict[int, tuple[str, str, bytes]]:
+        """rowid -> (text lower-cased, speaker lower-cased, FTS5's docsize record) of these passages."""
+        rows = self._db.execute(
+            """SELECT t.id, lower(t.text), lower(coalesce(t.speaker, '')), d.sz FROM json_each(?) AS hit
+            JOIN turns t ON t.id = hit.value JOIN passages_docsize d ON d.id = hit.value""",
+            (json.dumps(rowids),),
+        )
+        return {rowid: (text, speaker, size) for rowid, text, speaker, size in rows}
+
+    def _start(self, term: str) -> str:
+        """How every word FTS5 matches to this phrase starts: its first word's stem, less a last "e" or "i"
+        ("hoping" is "hope", "happy" "happi")."""
         first = term.strip('"').split()
         stem = self._stem(first[0]) if first else ""
-        start = stem[:-1] if len(stem) > 1 and stem[-1] in "ei" else stem  # "hoping" is "hope", "happy" "happi"
-        most = """CASE WHEN length(CAST({c} AS BLOB)) != length({c}) THEN 1000
-            ELSE (length({c}) - length(replace(lower({c}), ?1, ''))) / length(?1) END"""
-        return self._db.execute(
-            f"""SELECT passages.rowid, {most.format(c="t.text")}, {most.format(c="coalesce(t.speaker, '')")}, d.sz
-            FROM json_each(?2) AS span CROSS JOIN passages
-              ON passages.rowid BETWEEN json_extract(span.value, '$[0]') AND json_extract(span.value, '$[1]')
-            JOIN turns t ON t.id = passages.rowid JOIN passages_docsize d ON d.id = passages.rowid
-            WHERE passages MATCH ?3""",
-            (start, spans, term),
-        ).fetchall()
+        return stem[:-1] if len(stem) > 1 and stem[-1] in "ei" else stem
 
-    def _scope(self, uuids: Sequence[str]) -> str:
-        """These meetings as the JSON array the queries take; a search passes the same list to several, once."""
+    def _scope(self, uuids: Sequence[str]) -> None:
+        """Make `temp.scope` hold exactly these meetings, for the query that follows at once (nothing can refill
+        it in between: the index's methods do not await). A search passes the same meetings to several queries:
+        a keyed table is filled once, where a JSON array was parsed and sorted again by each (2-3 ms a year)."""
         given = tuple(uuids)
-        if self._scoped is None or self._scoped[0] != given:
-            self._scoped = (given, json.dumps(given))
-        return self._scoped[1]
+        if given != self._scoped:
+            with self._scratch():
+                self._db.execute("DELETE FROM temp.scope")
+                self._db.executemany("INSERT OR IGNORE INTO temp.scope VALUES (?)", ((uuid,) for uuid in given))
+            self._scoped, self._unread = given, None
+
+    @contextmanager
+    def _scratch(self) -> Iterator[None]:
+        """Writes to this connection's own temp tables: committed at once (an open transaction would keep its
+        read lock on the index file, and no other process could write it), and not counted as changes to the
+        index (which would empty the caches `_unchanged` keeps, at every new word of a question)."""
+        before = self._db.total_changes
+        try:
+            with self._db:
+                yield
+        finally:
+            self._own_changes += self._db.total_changes - before
+
+    def _unchanged(self) -> TranscriptIndex:
+        """Itself, its caches emptied when anything changed the index since they were filled: here (the
+        connection's changes, less its `_scratch` writes) or in another process (`data_version`)."""
+        now = (self._db.total_changes - self._own_changes, self._db.execute("PRAGMA data_version").fetchone()[0])
+        if now != self._as_of:
+            self._held, self._between, self._unread, self._as_of = {}, {}, None, now
+        return self
 
     def _holders(self, term: str) -> int:
-        """How many passages hold `term` (an FTS5 phrase): counted once while nothing changes the index, here
-        (`total_changes`) or in another process (`data_version`)."""
-        now = (self._db.total_changes, self._db.execute("PRAGMA data_version").fetchone()[0])
-        if now != self._held_as_of:
-            self._held, self._held_as_of = {}, now
-        found = self._held.get(term)
+        """How many passages hold `term` (an FTS5 phrase): counted once while nothing changes the index."""
+        found = self._unchanged()._held.get(term)
         if found is None:
             found = self._held[term] = int(
                 self._db.execute("SELECT count(*) FROM passages WHERE passages MATCH ?", (term,)).fetchone()[0]
@@ -600,9 +660,10 @@ class TranscriptIndex:
                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stemmer USING fts5(x, tokenize='porter unicode61')"
                 )
                 self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stemmed USING fts5vocab(temp, stemmer, row)")
-            self._db.execute("INSERT INTO temp.stemmer (rowid, x) VALUES (1, ?)", (word,))
-            terms = [row[0] for row in self._db.execute("SELECT term FROM temp.stemmed")]
-            self._db.execute("DELETE FROM temp.stemmer")
+            with self._scratch():
+                self._db.execute("INSERT INTO temp.stemmer (rowid, x) VALUES (1, ?)", (word,))
+                terms = [row[0] for row in self._db.execute("SELECT term FROM temp.stemmed")]
+                self._db.execute("DELETE FROM temp.stemmer")
             found = self._stems[word] = terms[0] if len(terms) == 1 else _fold(word)
         return found
 
@@ -629,11 +690,12 @@ class TranscriptIndex:
         match = fts_query(query)
         if match is None or not uuids:
             return [], 0
+        self._scope(uuids)
         rows = self._db.execute(
             """SELECT topics.uuid FROM topics JOIN meetings m ON m.uuid = topics.uuid
-            WHERE topics MATCH ? AND topics.uuid IN (SELECT value FROM json_each(?))
+            WHERE topics MATCH ? AND topics.uuid IN temp.scope
             ORDER BY topics.rank, m.start_time DESC""",
-            (match, self._scope(uuids)),
+            (match,),
         ).fetchall()
         return [row[0] for row in rows[:limit]], len(rows)
 
