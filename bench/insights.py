@@ -207,20 +207,30 @@ async def year(meetings: int, repeats: int, minutes: int) -> None:
             timings: dict[str, list[float]] = {"mcp": [], "index": [], "baseline": []}
             cpu: dict[str, list[float]] = {key: [] for key in timings}  # this process's CPU time: what other work on
             # the machine does not add (the wall time does, when other processes share the cores)
-            for n in range(repeats):  # interleaved, so the machine's load falls on all three alike
-                query = YEAR_QUERIES[n % len(YEAR_QUERIES)]
-                w0, c0 = time.perf_counter(), time.process_time()
+            warm: Any = None
+
+            async def through_mcp(query: str) -> None:
+                nonlocal warm
                 warm = await mcp.call_tool("search_recordings", {"query": query, **whole})
-                w1, c1 = time.perf_counter(), time.process_time()
+
+            async def index_alone(query: str) -> None:
                 index.search(query, uuids, 10)
-                w2, c2 = time.perf_counter(), time.process_time()
+
+            async def baseline(query: str) -> None:
                 single_stage(index, query, uuids, 10)
-                w3, c3 = time.perf_counter(), time.process_time()
-                for key, took, used in zip(
-                    timings, (w1 - w0, w2 - w1, w3 - w2), (c1 - c0, c2 - c1, c3 - c2), strict=True
-                ):
-                    timings[key].append(took * 1000)
-                    cpu[key].append(used * 1000)
+
+            kinds = {"mcp": through_mcp, "index": index_alone, "baseline": baseline}
+            # Interleaved, so the machine's load falls on all three alike, in an order that turns each round: each
+            # follows each other as often (the baseline reads far more of the index than the others, and what
+            # runs just after it finds SQLite's and the CPU's caches filled with other pages).
+            for n in range(repeats):
+                query = YEAR_QUERIES[n % len(YEAR_QUERIES)]
+                order = list(kinds)[n % 3 :] + list(kinds)[: n % 3]
+                for key in order:
+                    w0, c0 = time.perf_counter(), time.process_time()
+                    await kinds[key](query)
+                    timings[key].append((time.perf_counter() - w0) * 1000)
+                    cpu[key].append((time.process_time() - c0) * 1000)
             # Questions never asked before: two words each, drawn from what was said, no word in two questions,
             # so each search stems and counts its words cold (the repeated questions above find them counted).
             fresh: list[float] = []

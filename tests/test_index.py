@@ -182,9 +182,14 @@ def ranked(index: TranscriptIndex, query: str, uuids: list[str], limit: int) -> 
     return [(turns[(h.uuid, h.start, h.kind)], round(h.rank, 9)) for h in index.search(query, uuids, limit)]
 
 
-async def test_search_ranks_exactly_as_fts5_bm25_over_every_passage(tmp_path: Path, clock: FixedClock) -> None:
+@pytest.mark.parametrize("finding", ["one pass over each term's passages", "a seek into them per file"])
+async def test_search_ranks_exactly_as_fts5_bm25_over_every_passage(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, finding: str
+) -> None:
     """The sandbox's history fits the candidate budget: the two-stage search is FTS5's own ranking, scores and
-    ties included, for single words, several words, phrases, speakers' names and repeated words."""
+    ties included, for single words, several words, phrases, speakers' names and repeated words, whichever way
+    it finds the passages of the best files that hold a term."""
+    monkeypatch.setattr(index_module, "SEEK_COST", 10**9 if finding.startswith("one pass") else 0)
     path = tmp_path / "index.sqlite"
     async with (
         running(Sandbox(clock=clock, extra_meetings=30), clock, settings=sandbox_settings(index=str(path))) as app,
@@ -217,6 +222,31 @@ def test_over_the_budget_the_best_matching_files_are_ranked_passage_by_passage(
     monkeypatch.setattr(index_module, "CANDIDATE_PASSAGES", 1)
     assert [h.uuid for h in index.search("price", ["about", "aside"], 1)] == ["about"]  # the meeting about it
     assert {h.uuid for h in index.search("price", ["about", "aside"], 2)} == {"about", "aside"}  # `limit` files
+
+
+@pytest.mark.parametrize("seek_cost", [0, 10**9], ids=["a seek per file", "one pass"])
+def test_over_the_budget_only_the_chosen_files_passages_are_ranked(
+    monkeypatch: pytest.MonkeyPatch, seek_cost: int
+) -> None:
+    """The files chosen need not be next to each other: a passage of a file between them that was not chosen
+    is not ranked, whichever way the passages are found (one pass covers the files in between too)."""
+    index = TranscriptIndex()
+    for n, uuid in enumerate(("first", "between", "last")):
+        index.add_meeting(uuid, n, uuid.title(), f"2026-10-0{n + 1}T10:00:00Z", 60, "h")
+    pricing = [
+        Passage("Sam", n, n + 1, f"About plan {n}: the price stays where it was this quarter.") for n in range(40)
+    ]
+    index.add_file("t-first", "first", "transcript", pricing)
+    index.add_file(
+        "t-between", "between", "transcript", [Passage("Alex", 0, 1, "Price?"), Passage("Alex", 1, 2, "No.")]
+    )
+    index.add_file("t-last", "last", "transcript", pricing)
+    scope = ["first", "between", "last"]
+    assert index.search("price", scope, 1)[0].uuid == "between"  # within the budget: its short passage ranks first
+    monkeypatch.setattr(index_module, "CANDIDATE_PASSAGES", 1)
+    monkeypatch.setattr(index_module, "SEEK_COST", seek_cost)
+    hits = index.search("price", scope, 2)  # the two best files, "first" and "last", and nothing between them
+    assert len(hits) == 2 and {h.uuid for h in hits} <= {"first", "last"}
 
 
 def test_whole_files_come_and_go_with_their_passages() -> None:

@@ -20,6 +20,7 @@ fewer passages than that budget (any index of a few months), the ranking is exac
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import logging
@@ -75,6 +76,7 @@ WEIGHTS = (1.0, 0.5)  # BM25 weight of a passage's text and of its speaker's nam
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 CANDIDATE_PASSAGES = 10_000  # passages of the best-matching files that a search ranks one by one
 CANDIDATE_FILES = 200  # the most files a search ranks passage by passage (CANDIDATE_PASSAGES stops it first)
+SEEK_COST = 80  # finding a term's passages in one more range costs as much as passing this many (see `_holding`)
 TOPICS = 20  # meetings whose topic matches that a search names
 CACHE_KIB = 16 * 1024  # the most page cache an index on disk keeps in memory (an index in memory is all cache)
 
@@ -534,7 +536,7 @@ class TranscriptIndex:
             return {}
         avgdl = tokens / rows
         spans = json.dumps(ranges)
-        holding = [self._holding(spans, term) for term in terms]
+        holding = [self._holding(ranges, spans, term) for term in terms]
         texts = self._texts(sorted(set().union(*holding)))  # rowid -> (text, speaker, docsize), each read once
         if not texts:
             return {}
@@ -585,15 +587,33 @@ class TranscriptIndex:
                 )
         return {rowid: score for rowid, score in scores.items() if score >= floor}
 
-    def _holding(self, spans: str, term: str) -> list[int]:
-        """The passages in these spans (JSON [[first, last], ...] of rowids) that hold `term`, as FTS5 matches."""
+    def _holding(self, ranges: list[tuple[int, int]], spans: str, term: str) -> list[int]:
+        """The passages in these turn ranges (`spans`: the same as JSON) that hold `term`, as FTS5 matches.
+
+        FTS5 finds them one range at a time (a seek into the term's list of passages each, ~65 µs here) or in one
+        pass over that list from the first range to the last, kept where a range holds them (~0.8 µs a passage
+        holding the term): whichever costs less. Many short meetings make many ranges, a common word a long list.
+        """
+        if self._holders(term) > len(ranges) * SEEK_COST:
+            rows = self._db.execute(
+                """SELECT passages.rowid FROM json_each(?) AS span CROSS JOIN passages
+                  ON passages.rowid BETWEEN json_extract(span.value, '$[0]') AND json_extract(span.value, '$[1]')
+                WHERE passages MATCH ?""",
+                (spans, term),
+            )
+            return [rowid for (rowid,) in rows]
+        ordered = sorted(ranges)
+        firsts = [first for first, _ in ordered]
         rows = self._db.execute(
-            """SELECT passages.rowid FROM json_each(?) AS span CROSS JOIN passages
-              ON passages.rowid BETWEEN json_extract(span.value, '$[0]') AND json_extract(span.value, '$[1]')
-            WHERE passages MATCH ?""",
-            (spans, term),
+            "SELECT rowid FROM passages WHERE passages MATCH ? AND rowid BETWEEN ? AND ?",
+            (term, ordered[0][0], max(last for _, last in ordered)),
         )
-        return [rowid for (rowid,) in rows]
+        found = []
+        for (rowid,) in rows:
+            at = bisect.bisect_right(firsts, rowid) - 1
+            if at >= 0 and rowid <= ordered[at][1]:
+                found.append(rowid)
+        return found
 
     def _texts(self, rowids: list[int]) -> dict[int, tuple[str, str, bytes]]:
         """rowid -> (text lower-cased, speaker lower-cased, FTS5's docsize record) of these passages."""
