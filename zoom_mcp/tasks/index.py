@@ -15,7 +15,10 @@ the files of the meetings in scope by BM25 over those, the second ranks the pass
 them (up to `CANDIDATE_PASSAGES` passages) by BM25 exactly as FTS5's `bm25()` scores them over the
 whole index. Scoring every matching passage instead costs a few microseconds each, and a common
 word matches tens of thousands of passages in a year of meetings. When the matching files hold
-fewer passages than that budget (any index of a few months), the ranking is exactly FTS5's.
+fewer passages than that budget (any index of a few months), the ranking is exactly FTS5's. While nothing
+changes the index, here or in another process, it keeps what does not depend on the words asked (the meetings
+of a range, the files of a scope not read yet) and each term's count of passages: a warm search reads only
+the files and passages it ranks.
 """
 
 from __future__ import annotations
