@@ -81,6 +81,7 @@ CANDIDATE_PASSAGES = 10_000  # passages of the best-matching files that a search
 CANDIDATE_FILES = 200  # the most files a search ranks passage by passage (CANDIDATE_PASSAGES stops it first)
 SEEK_COST = 80  # finding a term's passages in one more range costs as much as passing this many (see `_holding`)
 TOPICS = 20  # meetings whose topic matches that a search names
+RANGES_KEPT = 8  # date ranges whose meetings are kept between searches (thousands of rows each, for a year)
 CACHE_KIB = 16 * 1024  # the most page cache an index on disk keeps in memory (an index in memory is all cache)
 
 # Words that carry no meaning in a question about a meeting; matching them would rank noise.
@@ -288,6 +289,8 @@ class TranscriptIndex:
                 WHERE host_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time DESC""",
                 (host_id, first, _after(last)),
             ).fetchall()
+            if len(self._between) >= RANGES_KEPT:  # a long session asks of many ranges: keep the latest few
+                del self._between[next(iter(self._between))]
             known = self._between[key] = list(map(MeetingRow._make, rows))
         return list(known)
 
