@@ -17,6 +17,7 @@ import pytest
 from mcp import Client
 
 from tests.conftest import running
+from tests.redis_server import running_redis
 from tests.webhooks import SECRET, downloads, list_calls, signed, webhooked
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
@@ -76,6 +77,31 @@ async def test_a_finished_meeting_is_searchable_from_its_webhook_with_no_list_ca
         assert {hit["speaker"] for hit in found["hits"]} == {"Sam Okafor", "Alex Rivera"}
         assert found["freshness"]["source"] == "index" and found["freshness"]["zoom_list_calls"] == 0
         assert "no Zoom list call" in found["text"]
+
+
+async def test_one_of_several_replicas_takes_webhooks_but_never_answers_from_its_index_alone(
+    sandbox: Sandbox, clock: FixedClock
+) -> None:
+    """With ZOOM_MCP_REDIS_URL the server is one of several replicas: Zoom sends each event to one of them and
+    each index is its own, so a range listed here is listed again (it once answered from this replica's index
+    with no list call, missing what Zoom had sent to another replica)."""
+    with running_redis() as url:
+        env = {"ZOOM_MCP_REDIS_URL": url, "ZOOM_MCP_SECRET": "s3cret-for-the-test"}
+        async with webhooked(sandbox, clock, env) as (app, _), Client(app.server) as mcp:
+            assert app.webhooks is not None and sandbox.webhooks is not None
+            assert await sandbox.webhooks.validate()
+            await search(mcp, "launch date")  # lists the last 30 days
+            clock.advance(60)
+            sandbox.finish_meeting("Quokka sync", said=QUOKKA)
+            made = await sandbox.webhooks.flush()
+            assert [d.status for d in made] == [200, 200]  # taken, and indexed here
+            await app.webhooks.settled()
+            sandbox.reset_log()
+            found = await search(mcp, "quokka budget")
+            assert found["hits"] and downloads(sandbox) == []  # the webhook had it indexed already
+            assert found["freshness"]["source"] == "zoom" and list_calls(sandbox) >= 1
+            assert found["freshness"]["webhooks_live_since"] is None
+            assert "one of several replicas" in found["text"]
 
 
 async def test_without_webhooks_every_search_lists(sandbox: Sandbox, clock: FixedClock) -> None:

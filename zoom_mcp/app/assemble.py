@@ -307,7 +307,8 @@ async def assemble(
                 catalog, inventory.selection, inventory, hide_unauthorized=settings.hide_unauthorized
             )
             specs = ToolSpecs(confirm)
-            tasks = TaskService(catalog, client, indexes, clock, Freshness(receiving=settings.webhooks))
+            freshness = Freshness(receiving=settings.webhooks, replicas=bool(settings.redis_url))
+            tasks = TaskService(catalog, client, indexes, clock, freshness)
             gate = Gate(tokens, audit, approvals)
             pipeline = CallPipeline(inventories, specs, client, tasks, gate, confirm, audit, clock)
             discovery = None

@@ -10,7 +10,9 @@ The promise is withdrawn (ranges are listed from Zoom again, as without webhooks
 not hold: until the first verified delivery after the server starts (nothing says Zoom is sending
 to this server), after a delivery the server had to refuse (its queue was full), and after more than
 `MAX_SILENCE` without any delivery (Zoom validates a registered endpoint every 72 hours, so silence
-beyond that means Zoom stopped sending).
+beyond that means Zoom stopped sending). It is never made by one of several replicas (they share a
+Redis): Zoom sends each event to one of them, and each replica's index is its own, so a replica
+cannot know that its index holds every change; the one that receives an event still indexes it.
 
 A search that relies on the index first lets the webhook events already accepted be applied (`Backlog`,
 the inbox; at most `CATCH_UP` seconds): once Zoom had its 200 for a recording, the next search finds it.
@@ -47,6 +49,7 @@ class Freshness:
     """Whether Zoom's webhooks are keeping the index current, and since when (epoch seconds)."""
 
     receiving: bool = False  # a webhook receiver is configured (HTTP transport with the app's secret token)
+    replicas: bool = False  # one of several replicas: Zoom's events reach only one of them (see the module)
     live_since: float | None = None  # the first delivery accepted since the start or since the last gap
     last_delivery: float | None = None
     backlog: Backlog | None = None  # the inbox, when there is one
@@ -63,7 +66,9 @@ class Freshness:
 
     def since(self, now: float) -> float | None:
         """When webhooks became live, or None when a search cannot rely on them now."""
-        if self.live_since is None or self.last_delivery is None or now - self.last_delivery > MAX_SILENCE:
+        if self.replicas or self.live_since is None or self.last_delivery is None:
+            return None
+        if now - self.last_delivery > MAX_SILENCE:
             return None
         return self.live_since
 

@@ -136,6 +136,7 @@ class Sourced:
     webhooks_since: float | None  # webhooks have kept the index current since then (None: not live)
     oldest_listing: float | None  # the oldest listing the index answered for (index sources)
     receiving: bool  # a webhook receiver is configured
+    replicas: bool  # ... on one of several replicas, so searches do not rely on it
     pending: int = 0  # accepted webhook events still being applied when the search answered (after CATCH_UP)
 
 
@@ -335,6 +336,7 @@ class TaskService:
             since,
             min((entry.listed_at for entry in listings), default=None) if source != "zoom" else None,
             self.freshness.receiving,
+            self.freshness.replicas,
             pending,
         )
         return Found(rows, sourced, truncated)

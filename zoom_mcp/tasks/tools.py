@@ -281,6 +281,11 @@ def _freshness_line(sourced: Sourced) -> str:
         return f"Fresh: {listed} listed from Zoom now ({calls}); the rest from the index, current since {since}."
     if since is not None:
         return f"Listed from Zoom now ({calls}); webhooks keep this range current from here on."
+    if sourced.receiving and sourced.replicas:
+        return (
+            f"Listed from Zoom now ({calls}); this server is one of several replicas, and Zoom sends each webhook to "
+            "one of them, so searches do not rely on webhooks."
+        )
     if sourced.receiving:
         return f"Listed from Zoom now ({calls}); no webhook has arrived since the server started, so none is relied on."
     return f"Listed from Zoom now ({calls})."
