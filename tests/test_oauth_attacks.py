@@ -328,3 +328,41 @@ async def test_the_client_cannot_overrule_the_persons_choice_of_scopes(sandbox: 
         assert tokens["scope"] == "zoom.read"
         for closing in (raw, person, client_side):
             await closing.aclose()
+
+
+async def test_one_address_cannot_flood_registration_or_guess_codes_without_end(
+    sandbox: Sandbox, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anyone who reaches the server may register and ask for tokens: each of /register, /authorize, /token and
+    the consent page takes at most --oauth-rate-limit requests a window from one address, then answers 429 with
+    Retry-After, stores nothing more and logs the address (it once took registrations without end)."""
+    env = {"ZOOM_MCP_OAUTH_RATE_LIMIT": "5/minute"}
+    async with serving(sandbox, clock, env) as served:
+        client = RawClient(served)
+        answers = [(await client.register(client_name=f"flood {n}")).status_code for n in range(8)]
+        assert answers == [201] * 5 + [429] * 3
+        refused = await client.register(client_name="one more")
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
+        assert refused.json()["error"] == "too_many_requests"
+        assert "sign-in endpoint /register refused for 127.0.0.1" in caplog.text
+        # each endpoint has its own count: guessing codes at /token stops too, while /authorize still answers
+        guesses = [
+            (await client.token(grant_type="authorization_code", code=f"guess-{n}", code_verifier="v" * 43)).status_code
+            for n in range(7)
+        ]
+        assert guesses[:5] == [400] * 5 and guesses[5:] == [429, 429]
+        pkce = PKCEParameters.generate()
+        shown = await client.http.get(client.authorize_url(pkce.code_challenge), follow_redirects=False)
+        assert shown.status_code in (302, 303)
+        # behind a proxy on loopback the forwarded address is the one counted: another person is not refused
+        # (the test's client is on loopback, as the proxy would be)
+        other = await client.http.post(
+            f"{served.base}/register",
+            json={"client_name": "behind the proxy", "redirect_uris": [client.redirect_uri]},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+        assert other.status_code == 201
+        assert "refused for 203.0.113.7" not in caplog.text
+        # a CORS preflight is not counted, and nothing above stopped the MCP endpoint's own 401
+        assert (await client.http.options(f"{served.base}/token")).status_code != 429
+        assert (await client.http.post(served.mcp_url, json={})).status_code == 401

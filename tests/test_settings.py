@@ -51,6 +51,9 @@ def test_a_flag_beats_its_variable_which_beats_the_default() -> None:
     assert table.load({"ZOOM_MCP_READ_ONLY": "yes"}).read_only is True
     assert table.load({}, flags={"read_only": True}).read_only is True
     assert table.load({"ZOOM_MCP_TOOLSETS": "meetings, webinars"}).toolsets == {"meetings", "webinars"}
+    assert table.load({}).oauth_rate_limit == "20/minute"
+    assert table.load({"ZOOM_MCP_OAUTH_RATE_LIMIT": "OFF"}).oauth_rate_limit is None
+    assert table.load({}, flags={"oauth_rate_limit": "100 per hour"}).oauth_rate_limit == "100 per hour"
 
 
 @pytest.mark.parametrize(
@@ -62,6 +65,8 @@ def test_a_flag_beats_its_variable_which_beats_the_default() -> None:
         ({"ZOOM_MCP_CONFIRM": "off"}, {}, "needs the explicit command-line flag --confirm off"),
         ({"ZOOM_MCP_LOG_LEVEL": "chatty"}, {}, "must be one of DEBUG, INFO, WARNING, ERROR"),
         ({"ZOOM_MCP_READ_ONLY": "maybe"}, {}, "ZOOM_MCP_READ_ONLY must be 1/true/yes/on"),
+        ({"ZOOM_MCP_OAUTH_RATE_LIMIT": "lots"}, {}, 'ZOOM_MCP_OAUTH_RATE_LIMIT must be a rate such as "20/minute"'),
+        ({}, {"oauth_rate_limit": "0/minute"}, "--oauth-rate-limit must be a rate"),
     ],
 )
 def test_bad_values_name_where_they_came_from(env: dict[str, str], flags: dict[str, str], needle: str) -> None:

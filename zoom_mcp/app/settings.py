@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -127,6 +128,17 @@ def as_registrations(value: str) -> frozenset[str]:
     if not chosen <= set(REGISTRATIONS):
         raise ValueError("must be cimd, dcr or cimd,dcr")
     return chosen
+
+
+def as_rate(value: str) -> str | None:
+    """A rate as `limits` parses it ("20/minute": per second, minute, hour or day), or "off" for none. Checked
+    here by pattern, so that reading the settings does not import `limits`."""
+    text = value.strip().lower()
+    if text == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*\s*(/|per)\s*(second|minute|hour|day)", text):
+        raise ValueError('must be a rate such as "20/minute" (per second, minute, hour or day), or "off"')
+    return text
 
 
 class Ignored(ValueError):
@@ -634,6 +646,17 @@ class Settings:
         metavar="cimd,dcr",
         commands=frozenset({SERVE}),
         default_text="cimd,dcr",
+    )
+    oauth_rate_limit: str | None = setting(
+        "20/minute",
+        "how often one client address may call each of /register, /authorize, /token and the consent page (per "
+        "replica; past it: 429), or off",
+        "sign-in",
+        env="ZOOM_MCP_OAUTH_RATE_LIMIT",
+        flag="--oauth-rate-limit",
+        parse=as_rate,
+        metavar="N/minute",
+        commands=frozenset({SERVE}),
     )
     allowed_client_ids: tuple[str, ...] = setting(
         (),

@@ -137,4 +137,4 @@ def oauth_server(
     else:
         zoom = ZoomApp(settings.oauth_authorize_url, settings.client_id)
     sessions = BrowserSessions(records, settings.refresh_token_ttl)
-    return OAuthServer(issuer, SignIn(issuer, client, grants, sessions, zoom))
+    return OAuthServer(issuer, SignIn(issuer, client, grants, sessions, zoom), settings.oauth_rate_limit)

@@ -39,19 +39,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from zoom_mcp.transport.oauth.issuer import READ, SCOPES, Issuer
+from zoom_mcp.transport.oauth.issuer import CONSENT_PATH, READ, SCOPES, Issuer
 from zoom_mcp.transport.oauth.signin import BrowserSessions, SignIn
+from zoom_mcp.transport.oauth.throttle import Throttle, Throttled
 from zoom_mcp.transport.security import ASGIApp, Receive, Scope, Send
 
 METADATA_PATH = "/.well-known/oauth-authorization-server"
 EXACT_URL = TypeAdapter(AnyHttpUrl, config=ConfigDict(url_preserve_empty_path=True))
 PROTECTED = {"/mcp": "/mcp", "/sse": "/sse", "/messages/": "/sse"}  # a path prefix -> the endpoint it serves
+# The endpoints that store something or look a secret up for anyone who asks: a ceiling per client address.
+THROTTLED = frozenset({"/authorize", "/token", "/register", CONSENT_PATH})
 
 
 @dataclass
 class OAuthServer:
     issuer: Issuer
     sign_in: SignIn
+    rate_limit: str | None = None  # per client address and endpoint, for THROTTLED (see `throttle`)
 
     @property
     def sessions(self) -> BrowserSessions:
@@ -88,7 +92,16 @@ class OAuthServer:
             routes += create_protected_resource_routes(
                 AnyHttpUrl(resource), [issuer_url], scopes_supported=list(SCOPES), resource_name="zoom-mcp"
             )
-        return routes + self.sign_in.routes()
+        routes += self.sign_in.routes()
+        if self.rate_limit is None:
+            return routes
+        throttle = Throttle(self.rate_limit)
+        return [
+            Route(r.path, Throttled(throttle, r.path, r.app), methods=sorted(r.methods or ()))
+            if r.path in THROTTLED
+            else r
+            for r in routes
+        ]
 
     def guard(self, app: ASGIApp) -> ASGIApp:
         """Every request authenticated if it carries one of our tokens; the MCP endpoints require one."""
