@@ -335,7 +335,7 @@ async def test_one_address_cannot_flood_registration_or_guess_codes_without_end(
 ) -> None:
     """Anyone who reaches the server may register and ask for tokens: each of /register, /authorize, /token and
     the consent page takes at most --oauth-rate-limit requests a window from one address, then answers 429 with
-    Retry-After, stores nothing more and logs the address (it once took registrations without end)."""
+    Retry-After before the endpoint runs, and logs the address (it once took registrations without end)."""
     env = {"ZOOM_MCP_OAUTH_RATE_LIMIT": "5/minute"}
     async with serving(sandbox, clock, env) as served:
         client = RawClient(served)
