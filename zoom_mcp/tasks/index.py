@@ -282,7 +282,8 @@ class TranscriptIndex:
     def meetings_between(self, host_id: str, first: str, last: str) -> list[MeetingRow]:
         """The host's meetings that started on the days first..last (inclusive, UTC), newest first."""
         key = (host_id, first, last)
-        known = self._unchanged()._between.get(key)
+        self._unchanged()
+        known = self._between.get(key)
         if known is None:
             rows = self._db.execute(
                 f"""SELECT {BASE}, transcript_file, chat_file FROM meetings
@@ -306,7 +307,8 @@ class TranscriptIndex:
     def unread(self, uuids: Sequence[str]) -> list[tuple[str, str, str]]:
         """(uuid, kind, file ID) of the transcripts and chats of these meetings not indexed yet, newest first."""
         self._scope(uuids)
-        found = self._unchanged()._unread
+        self._unchanged()
+        found = self._unread
         if found is None:
             found = self._unread = self._db.execute(
                 """SELECT uuid, kind, file_id FROM (
@@ -541,8 +543,7 @@ class TranscriptIndex:
         if not rows:
             return {}
         avgdl = tokens / rows
-        spans = json.dumps(ranges)
-        holding = [self._holding(ranges, spans, term) for term in terms]
+        holding = [self._holding(ranges, term) for term in terms]
         texts = self._texts(sorted(set().union(*holding)))  # rowid -> (text, speaker, docsize), each read once
         if not texts:
             return {}
@@ -575,9 +576,10 @@ class TranscriptIndex:
                 else:
                     low, high = WEIGHTS[1], WEIGHTS[1] * in_speaker
                 norm = norms[rowid]
-                least[rowid] += g * low / (low + norm)
+                at_least = g * low / (low + norm)
+                least[rowid] += at_least
                 if low == high:
-                    most[rowid] += g * low / (low + norm)
+                    most[rowid] += at_least
                 else:
                     most[rowid] += g * high / (high + norm)
                     bounded.add(rowid)
@@ -593,8 +595,8 @@ class TranscriptIndex:
                 )
         return {rowid: score for rowid, score in scores.items() if score >= floor}
 
-    def _holding(self, ranges: list[tuple[int, int]], spans: str, term: str) -> list[int]:
-        """The passages in these turn ranges (`spans`: the same as JSON) that hold `term`, as FTS5 matches.
+    def _holding(self, ranges: list[tuple[int, int]], term: str) -> list[int]:
+        """The passages in these turn ranges (first, last rowid) that hold `term`, as FTS5 matches.
 
         FTS5 finds them one range at a time (a seek into the term's list of passages each, ~65 µs here) or in one
         pass over that list from the first range to the last, kept where a range holds them (~0.8 µs a passage
@@ -605,7 +607,7 @@ class TranscriptIndex:
                 """SELECT passages.rowid FROM json_each(?) AS span CROSS JOIN passages
                   ON passages.rowid BETWEEN json_extract(span.value, '$[0]') AND json_extract(span.value, '$[1]')
                 WHERE passages MATCH ?""",
-                (spans, term),
+                (json.dumps(ranges), term),
             )
             return [rowid for (rowid,) in rows]
         ordered = sorted(ranges)
@@ -660,17 +662,17 @@ class TranscriptIndex:
         finally:
             self._own_changes += self._db.total_changes - before
 
-    def _unchanged(self) -> TranscriptIndex:
-        """Itself, its caches emptied when anything changed the index since they were filled: here (the
-        connection's changes, less its `_scratch` writes) or in another process (`data_version`)."""
+    def _unchanged(self) -> None:
+        """Empty the caches when anything changed the index since they were filled: here (the connection's
+        changes, less its `_scratch` writes) or in another process (`data_version`)."""
         now = (self._db.total_changes - self._own_changes, self._db.execute("PRAGMA data_version").fetchone()[0])
         if now != self._as_of:
             self._held, self._between, self._unread, self._as_of = {}, {}, None, now
-        return self
 
     def _holders(self, term: str) -> int:
         """How many passages hold `term` (an FTS5 phrase): counted once while nothing changes the index."""
-        found = self._unchanged()._held.get(term)
+        self._unchanged()
+        found = self._held.get(term)
         if found is None:
             found = self._held[term] = int(
                 self._db.execute("SELECT count(*) FROM passages WHERE passages MATCH ?", (term,)).fetchone()[0]
