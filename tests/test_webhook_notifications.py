@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import anyio
-import mcp_types as types
 import pytest
 from mcp import Client
 
-from tests.webhooks import webhooked
+from tests.webhooks import Heard, webhooked
 from zoom_mcp.clock import FixedClock
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.fixtures import account as a
@@ -20,25 +18,6 @@ from zoom_mcp.tasks.resources import meeting_uri
 pytestmark = pytest.mark.anyio
 
 RETRO = meeting_uri(a.RETRO_UUID, transcript=True)
-
-
-class Heard:
-    """What a client session was told (notifications only)."""
-
-    def __init__(self) -> None:
-        self.got: list[tuple[str, str | None]] = []
-
-    async def __call__(self, message: Any) -> None:
-        if isinstance(message, types.ResourceUpdatedNotification):
-            self.got.append(("updated", str(message.params.uri)))
-        elif isinstance(message, types.ResourceListChangedNotification):
-            self.got.append(("list_changed", None))
-
-    async def until(self, count: int) -> list[tuple[str, str | None]]:
-        with anyio.fail_after(10):
-            while len(self.got) < count:
-                await anyio.sleep(0.01)
-        return self.got
 
 
 async def test_2025_sessions_that_subscribed_are_told_and_others_are_not(sandbox: Sandbox, clock: FixedClock) -> None:

@@ -15,14 +15,13 @@ from typing import Any
 
 import anyio
 import httpx2
-import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.http_sandbox import serve_asgi, zoom_env
 from tests.http_server import free_port, zoom_mcp_http
-from tests.webhooks import SECRET, downloads, list_calls
+from tests.webhooks import SECRET, Heard, downloads, list_calls
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.fixtures import account as a
 from zoom_mcp.tasks.resources import meeting_uri
@@ -73,17 +72,6 @@ async def delivered(sandbox: Sandbox, event: str) -> None:
         return any(d.event == event and d.kind == "event" and d.status == 200 for d in sent)
 
     await eventually(done)
-
-
-class Heard:
-    def __init__(self) -> None:
-        self.got: list[tuple[str, str | None]] = []
-
-    async def __call__(self, message: Any) -> None:
-        if isinstance(message, types.ResourceUpdatedNotification):
-            self.got.append(("updated", str(message.params.uri)))
-        elif isinstance(message, types.ResourceListChangedNotification):
-            self.got.append(("list_changed", None))
 
 
 async def test_each_recording_event_through_a_real_signed_post_keeps_search_current() -> None:

@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import httpx2
+import mcp_types as types
 
 from tests.conftest import running, sandbox_settings
 from zoom_mcp.app.assemble import App
@@ -65,3 +67,22 @@ def downloads(sandbox: Sandbox, credential: str | None = None) -> list[str]:
         for r in sandbox.requests
         if r.raw_path.startswith("/rec/download/") and (credential is None or r.credential == credential)
     ]
+
+
+class Heard:
+    """What a client session was told (notifications only)."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, str | None]] = []
+
+    async def __call__(self, message: Any) -> None:
+        if isinstance(message, types.ResourceUpdatedNotification):
+            self.got.append(("updated", str(message.params.uri)))
+        elif isinstance(message, types.ResourceListChangedNotification):
+            self.got.append(("list_changed", None))
+
+    async def until(self, count: int) -> list[tuple[str, str | None]]:
+        with anyio.fail_after(10):
+            while len(self.got) < count:
+                await anyio.sleep(0.01)
+        return self.got
