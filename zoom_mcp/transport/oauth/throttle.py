@@ -7,8 +7,10 @@ counts each client address in a moving window (`limits`, in this process's memor
 answers 429 with Retry-After and logs the address, and nothing reaches the endpoint.
 
 The address is the one the ASGI server reports: behind a proxy, tell uvicorn to trust the proxy's
-X-Forwarded-For (`FORWARDED_ALLOW_IPS`), or every person shares the proxy's address and its ceiling.
-Replicas count separately, so N replicas let up to N times the limit through.
+X-Forwarded-For (`FORWARDED_ALLOW_IPS`, by default loopback), or every person shares the proxy's address
+and its ceiling. So a program on the server's own machine, which connects from loopback as the proxy does,
+can name a new address in that header each time: the ceiling is a brake on floods from the network, not a
+guarantee. Replicas count separately, so N replicas let up to N times the limit through.
 """
 
 from __future__ import annotations
