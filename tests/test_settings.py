@@ -51,9 +51,9 @@ def test_a_flag_beats_its_variable_which_beats_the_default() -> None:
     assert table.load({"ZOOM_MCP_READ_ONLY": "yes"}).read_only is True
     assert table.load({}, flags={"read_only": True}).read_only is True
     assert table.load({"ZOOM_MCP_TOOLSETS": "meetings, webinars"}).toolsets == {"meetings", "webinars"}
-    assert table.load({}).oauth_rate_limit == "20/minute"
+    assert table.load({}).oauth_rate_limit == (20, 60.0)
     assert table.load({"ZOOM_MCP_OAUTH_RATE_LIMIT": "OFF"}).oauth_rate_limit is None
-    assert table.load({}, flags={"oauth_rate_limit": "100 per hour"}).oauth_rate_limit == "100 per hour"
+    assert table.load({}, flags={"oauth_rate_limit": "100 per hour"}).oauth_rate_limit == (100, 3600.0)
 
 
 @pytest.mark.parametrize(

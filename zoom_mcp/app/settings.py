@@ -130,15 +130,19 @@ def as_registrations(value: str) -> frozenset[str]:
     return chosen
 
 
-def as_rate(value: str) -> str | None:
-    """A rate as `limits` parses it ("20/minute": per second, minute, hour or day), or "off" for none. Checked
-    here by pattern, so that reading the settings does not import `limits`."""
+PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
+
+
+def as_rate(value: str) -> tuple[int, float] | None:
+    """A rate as (requests, in seconds) from "20/minute" or "20 per minute" (second, minute, hour or day), or
+    None for "off"."""
     text = value.strip().lower()
     if text == "off":
         return None
-    if not re.fullmatch(r"[1-9][0-9]*\s*(/|per)\s*(second|minute|hour|day)", text):
+    found = re.fullmatch(r"([1-9][0-9]*)\s*(?:/|per)\s*(second|minute|hour|day)", text)
+    if found is None:
         raise ValueError('must be a rate such as "20/minute" (per second, minute, hour or day), or "off"')
-    return text
+    return int(found[1]), PERIODS[found[2]]
 
 
 class Ignored(ValueError):
@@ -647,8 +651,8 @@ class Settings:
         commands=frozenset({SERVE}),
         default_text="cimd,dcr",
     )
-    oauth_rate_limit: str | None = setting(
-        "20/minute",
+    oauth_rate_limit: tuple[int, float] | None = setting(
+        (20, 60.0),
         "how often one client address may call each of /register, /authorize, /token and the consent page (per "
         "replica; past it: 429), or off",
         "sign-in",
@@ -657,6 +661,7 @@ class Settings:
         parse=as_rate,
         metavar="N/minute",
         commands=frozenset({SERVE}),
+        default_text="20/minute",
     )
     allowed_client_ids: tuple[str, ...] = setting(
         (),

@@ -112,6 +112,7 @@ def oauth_server(
     from zoom_mcp.transport.oauth.clients import FetchPolicy, MetadataFetcher
     from zoom_mcp.transport.oauth.issuer import SCOPES, Issuer, IssuerConfig
     from zoom_mcp.transport.oauth.signin import BrowserSessions, SignIn, ZoomApp
+    from zoom_mcp.transport.oauth.throttle import Throttle
 
     base = base_url(settings)
     config = IssuerConfig(
@@ -137,4 +138,5 @@ def oauth_server(
     else:
         zoom = ZoomApp(settings.oauth_authorize_url, settings.client_id)
     sessions = BrowserSessions(records, settings.refresh_token_ttl)
-    return OAuthServer(issuer, SignIn(issuer, client, grants, sessions, zoom), settings.oauth_rate_limit)
+    throttle = Throttle(*settings.oauth_rate_limit, clock) if settings.oauth_rate_limit else None
+    return OAuthServer(issuer, SignIn(issuer, client, grants, sessions, zoom), throttle)

@@ -55,7 +55,7 @@ THROTTLED = frozenset({"/authorize", "/token", "/register", CONSENT_PATH})
 class OAuthServer:
     issuer: Issuer
     sign_in: SignIn
-    rate_limit: str | None = None  # per client address and endpoint, for THROTTLED (see `throttle`)
+    throttle: Throttle | None = None  # the ceiling per client address on each of THROTTLED
 
     @property
     def sessions(self) -> BrowserSessions:
@@ -93,11 +93,10 @@ class OAuthServer:
                 AnyHttpUrl(resource), [issuer_url], scopes_supported=list(SCOPES), resource_name="zoom-mcp"
             )
         routes += self.sign_in.routes()
-        if self.rate_limit is None:
+        if self.throttle is None:
             return routes
-        throttle = Throttle(self.rate_limit)
         return [
-            Route(r.path, Throttled(throttle, r.path, r.app), methods=sorted(r.methods or ()))
+            Route(r.path, Throttled(self.throttle, r.path, r.app), methods=sorted(r.methods or ()))
             if r.path in THROTTLED
             else r
             for r in routes
